@@ -1,0 +1,55 @@
+# One INTERFACE target carries the language level, warnings, Qt hygiene defines and sanitizers for every target.
+add_library(deepext_options INTERFACE)
+target_compile_features(deepext_options INTERFACE cxx_std_20)
+target_compile_options(deepext_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                                  -Wold-style-cast -Wcast-align -Woverloaded-virtual)
+if(DEEPEXT_WERROR)
+    target_compile_options(deepext_options INTERFACE -Werror)
+endif()
+target_compile_definitions(deepext_options INTERFACE
+    QT_NO_CAST_TO_ASCII
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400
+    DEEPEXT_VERSION="${PROJECT_VERSION}")
+if(DEEPEXT_FAULT_HOOKS)
+    target_compile_definitions(deepext_options INTERFACE DEEPEXT_FAULT_HOOKS=1)
+endif()
+if(DEEPEXT_SANITIZE)
+    string(REPLACE ";" "," _sanitizers "${DEEPEXT_SANITIZE}")
+    target_compile_options(deepext_options INTERFACE -fsanitize=${_sanitizers} -fno-omit-frame-pointer
+                                                      -fno-sanitize-recover=undefined)
+    target_link_options(deepext_options INTERFACE -fsanitize=${_sanitizers})
+endif()
+
+# The core layer must never pull in QtGui or QtWidgets: checked at configure time over its whole link closure.
+function(deepext_assert_no_gui target)
+    set(_seen "")
+    set(_todo ${target})
+    while(_todo)
+        list(POP_FRONT _todo _t)
+        if(_t IN_LIST _seen)
+            continue()
+        endif()
+        list(APPEND _seen ${_t})
+        if(NOT TARGET ${_t})
+            continue()
+        endif()
+        get_target_property(_libs ${_t} INTERFACE_LINK_LIBRARIES)
+        get_target_property(_type ${_t} TYPE)
+        if(NOT _type STREQUAL "INTERFACE_LIBRARY")
+            get_target_property(_plibs ${_t} LINK_LIBRARIES)
+            if(_plibs)
+                list(APPEND _libs ${_plibs})
+            endif()
+        endif()
+        foreach(_l IN LISTS _libs)
+            if(_l MATCHES "Qt6?::(Gui|Widgets)" OR _l MATCHES "Qt6(Gui|Widgets)")
+                message(FATAL_ERROR "${target} must not link ${_l} (reached through ${_t}): the core stays free of GUI")
+            endif()
+            if(_l AND NOT _l MATCHES "^\\$<" AND NOT _l MATCHES "^-")
+                list(APPEND _todo ${_l})
+            endif()
+        endforeach()
+    endwhile()
+endfunction()
