@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+class QLockFile;
+
+namespace deepext {
+
+// A lock file held by a living process (QLockFile: pid + host inside; a lock whose process is gone is stale and
+// taken over). Used for the workspace registry lock and for each save, delete or deploy in progress, so start-up
+// clean-up removes only what no living process holds.
+class OperationLock
+{
+public:
+    explicit OperationLock(const std::string& lockFilePath);
+    ~OperationLock();
+    OperationLock(const OperationLock&) = delete;
+    OperationLock& operator=(const OperationLock&) = delete;
+
+    // Waits up to timeoutMs (0: one try). True when this process now holds the lock.
+    bool tryLock(int timeoutMs);
+    void unlock();
+    bool isLocked() const;
+    const std::string& path() const { return m_path; }
+
+    // True when some living process (this one included) holds the lock at `lockFilePath`.
+    static bool isHeldByLivingProcess(const std::string& lockFilePath);
+
+private:
+    std::string m_path;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace deepext

@@ -1,0 +1,118 @@
+#include "deepext/base/Records.h"
+
+#include <QDateTime>
+
+namespace deepext {
+namespace {
+
+// Tolerant reads: a registry edited by hand or written by an older version may lack fields.
+template <typename T>
+void readField(const nlohmann::json& j, const char* key, T& out)
+{
+    if (auto it = j.find(key); it != j.end() && !it->is_null()) {
+        try {
+            out = it->get<T>();
+        } catch (const nlohmann::json::exception&) {
+        }
+    }
+}
+
+} // namespace
+
+std::string isoNowUtc()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+}
+
+void to_json(nlohmann::json& j, const BaseModelRecord& r)
+{
+    j = {{"technical_name", r.technicalName}, {"model_name", r.modelName},         {"path", r.path},
+         {"template", r.templateText},        {"template_source", r.templateSource}, {"added_at", r.addedAt},
+         {"facts", r.facts}};
+}
+
+void from_json(const nlohmann::json& j, BaseModelRecord& r)
+{
+    readField(j, "technical_name", r.technicalName);
+    readField(j, "model_name", r.modelName);
+    readField(j, "path", r.path);
+    readField(j, "template", r.templateText);
+    readField(j, "template_source", r.templateSource);
+    readField(j, "added_at", r.addedAt);
+    if (auto it = j.find("facts"); it != j.end() && it->is_object()) {
+        r.facts = *it;
+    }
+}
+
+void to_json(nlohmann::json& j, const TrainedModelRecord& r)
+{
+    j = {{"name", r.name},           {"train_name", r.trainName}, {"base", r.baseTechnicalName},
+         {"path", r.adapterPath},    {"uuid", r.uuid},            {"created_at", r.createdAt},
+         {"facts", r.facts}};
+}
+
+void from_json(const nlohmann::json& j, TrainedModelRecord& r)
+{
+    readField(j, "name", r.name);
+    readField(j, "train_name", r.trainName);
+    readField(j, "base", r.baseTechnicalName);
+    readField(j, "path", r.adapterPath);
+    readField(j, "uuid", r.uuid);
+    readField(j, "created_at", r.createdAt);
+    if (auto it = j.find("facts"); it != j.end() && it->is_object()) {
+        r.facts = *it;
+    }
+}
+
+void to_json(nlohmann::json& j, const EnvironmentRecord& r)
+{
+    j = {{"name", r.name}, {"url", r.url}};
+    if (!r.caFile.empty()) {
+        j["ca_file"] = r.caFile;
+    }
+}
+
+void from_json(const nlohmann::json& j, EnvironmentRecord& r)
+{
+    readField(j, "name", r.name);
+    readField(j, "url", r.url);
+    readField(j, "ca_file", r.caFile);
+}
+
+void to_json(nlohmann::json& j, const DeploymentRecord& r)
+{
+    j = {{"uuid", r.uuid},
+         {"ollama_name", r.ollamaName},
+         {"saved_model", r.savedModel},
+         {"environment", r.environment},
+         {"url", r.url},
+         {"quantization", r.quantization},
+         {"status", r.status},
+         {"message", r.message},
+         {"model_digest", r.modelDigest},
+         {"started_at", r.startedAt},
+         {"ended_at", r.endedAt},
+         {"pid", r.pid},
+         {"present_on_server", r.presentOnServer},
+         {"refreshed_at", r.refreshedAt}};
+}
+
+void from_json(const nlohmann::json& j, DeploymentRecord& r)
+{
+    readField(j, "uuid", r.uuid);
+    readField(j, "ollama_name", r.ollamaName);
+    readField(j, "saved_model", r.savedModel);
+    readField(j, "environment", r.environment);
+    readField(j, "url", r.url);
+    readField(j, "quantization", r.quantization);
+    readField(j, "status", r.status);
+    readField(j, "message", r.message);
+    readField(j, "model_digest", r.modelDigest);
+    readField(j, "started_at", r.startedAt);
+    readField(j, "ended_at", r.endedAt);
+    readField(j, "pid", r.pid);
+    readField(j, "present_on_server", r.presentOnServer);
+    readField(j, "refreshed_at", r.refreshedAt);
+}
+
+} // namespace deepext
