@@ -1,0 +1,93 @@
+#pragma once
+
+#include "deepext/base/Records.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace deepext {
+
+class Workspace;
+class Deployer;
+
+struct DeployOptions
+{
+    std::string environment;          // a configured environment's name; empty: --url, else the default, else OLLAMA_HOST
+    std::string url;                  // an Ollama URL given directly
+    std::string quantization = "q4_K_M"; // no_quantization | q8_0 | q4_K_M | q4_K_S
+    std::string ollamaName;           // empty: <saved>_d_<4hex>_<quant>
+    std::string system;               // overrides the template file's SYSTEM
+    std::vector<std::string> parameters; // "KEY=VALUE", merged over the template file's PARAMETERs
+    std::string templateFile;         // overrides the base model's Deployment Template File
+    bool autodetectTemplate = false;  // let Ollama take the template from tokenizer_config.json
+};
+
+// What would be sent, resolved before anything touches the network (the deploy dialog previews it).
+struct ResolvedDeployment
+{
+    std::string savedName;
+    std::string modelDirectory;
+    std::string serverUrl;
+    std::string environment;
+    std::string caFile;
+    std::string ollamaName;
+    std::string deployUuid;
+    std::string quantization;
+    std::string templateText;   // the template that will be sent (empty with autodetect)
+    std::string templateSource; // where it comes from
+    std::string system;
+    nlohmann::json parameters = nlohmann::json::object();
+    std::string license;
+    nlohmann::json messages = nlohmann::json::array();
+    std::string architecture;
+    std::vector<std::string> warnings;
+};
+
+// Deploy (saved → Ollama) with its record: resolves the options, writes a "deploying" record (holding a deploy lock,
+// so a crash reads "interrupted"), runs the Deployer on the event loop, and updates the record when it ends
+// (deployed with the server's digest / failed with the server's exact text / cancelled).
+class DeployOperation final : public QObject
+{
+    Q_OBJECT
+
+public:
+    DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, QObject* parent = nullptr);
+    ~DeployOperation() override;
+
+    // Throws deepext::Error (usage kind for bad options) before any network traffic.
+    static ResolvedDeployment resolve(const Workspace& workspace, const std::string& savedName,
+                                      const DeployOptions& options);
+
+    // Starts the deploy; finished() is always emitted once (also for failures found before uploading).
+    void start(const std::string& savedName, const DeployOptions& options);
+    void cancel();
+    const DeploymentRecord& record() const { return m_record; }
+
+signals:
+    void phaseChanged(const QString& phase);
+    void progressChanged(qint64 bytesDone, qint64 bytesTotal);
+    void statusLine(const QString& line);
+    void warning(const QString& text);
+    // ok: deployed. message: a sentence for the user; details: the server's own text.
+    void finished(bool ok, const QString& message, const QString& details);
+
+private:
+    void finish(const std::string& status, const std::string& message, const std::string& details);
+
+    const Workspace& m_workspace;
+    QNetworkAccessManager* m_network;
+    DeploymentRecord m_record;
+    std::unique_ptr<Deployer> m_deployer;
+    struct LockHolder;
+    std::unique_ptr<LockHolder> m_lock;
+    bool m_finished = false;
+};
+
+} // namespace deepext

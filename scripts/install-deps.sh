@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything DeepExtension Desktop needs to build, test and run, from Debian 12 packages.
+# Run as root (or with sudo available). Quick when everything is already there.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev
+    nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
+    uuid-dev libssl-dev openssl libyaml-cpp-dev
+    xvfb xauth time
+)
+if [ "${DEEPEXT_WITH_CLANG:-0}" = 1 ]; then
+    packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+    sudo_cmd=(sudo)
+fi
+echo "installing: ${missing[*]}" >&2
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
