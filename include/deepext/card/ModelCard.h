@@ -1,0 +1,76 @@
+#pragma once
+
+#include "deepext/card/AdapterFacts.h"
+#include "deepext/card/BaseModelFacts.h"
+#include "deepext/card/MergeFacts.h"
+#include "deepext/card/TrainingFacts.h"
+#include "deepext/merge/MergeTypes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace deepext {
+
+// Everything the save operation knows when it writes the card.
+struct CardInputs
+{
+    std::string savedName;
+    std::string savingUuid;
+    std::string createdAt; // ISO 8601 UTC, e.g. 2025-05-18T09:30:00Z
+    std::string baseTechnicalName;
+    std::string baseDisplayName;
+    std::string baseDirectory;
+    std::string trainedName;
+    std::string trainName;
+    std::string adapterDirectory;
+    MergeResult merge;
+};
+
+struct TrainedModelFacts
+{
+    std::string name;
+    std::string trainName;
+    std::string adapterDirectory;
+    AdapterFacts adapter;
+    TrainingFacts training;
+};
+
+// The model card of a saved model (model_card.json; schema in docs/model-card.md). Facts only: what a source
+// does not state is unknown, and gaps met while reading are notes on the card.
+struct ModelCard
+{
+    // Major: a reader refuses a larger one. Minor: additions a reader of the same major may ignore.
+    static constexpr int kSchemaMajor = 1;
+    static constexpr int kSchemaMinor = 0;
+    static std::string currentSchemaVersion();
+
+    std::string schemaVersion; // as read (a built card: the current one; a card without one: "0.0")
+    std::string name;
+    std::string uuid;
+    std::string createdAt;
+    std::string appVersion;
+    BaseModelFacts base;
+    TrainedModelFacts trained;
+    MergeFacts merge;
+    std::vector<ManifestEntry> files; // every model file except model_card.json and README.md, sorted by path
+    std::optional<std::uint64_t> totalSize;
+    std::vector<std::string> notes;
+    nlohmann::json unknownFields = nlohmann::json::object(); // from a newer minor version, written back as read
+
+    // Reads every source; never throws (a source that fails becomes a note).
+    static ModelCard build(const CardInputs& inputs);
+
+    nlohmann::json toJson() const;
+    // Tolerant: missing or mistyped fields are unknown, unknown fields are kept. Throws deepext::Error when
+    // `json` is not an object or its schema major version is newer than kSchemaMajor.
+    static ModelCard fromJson(const nlohmann::json& json);
+    // Reads <modelDirectory>/model_card.json; throws deepext::Error naming the file when it cannot be read or
+    // parsed, or through fromJson.
+    static ModelCard load(const std::string& modelDirectory);
+};
+
+} // namespace deepext

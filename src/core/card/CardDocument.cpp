@@ -1,0 +1,222 @@
+#include "CardDocument.h"
+
+#include <algorithm>
+
+namespace deepext::carddoc {
+
+namespace {
+
+// Backslash-escapes what Markdown (and GitHub tables) would otherwise read as markup.
+std::string escapeMarkdown(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '|':
+        case '#':
+            out += '\\';
+            out += c;
+            break;
+        case '\n':
+        case '\r':
+            out += ' ';
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string codeSpan(const std::string& raw)
+{
+    std::string text = raw;
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    // A pipe ends a table cell even inside a code span (GitHub rule), so it is escaped there too.
+    std::string piped;
+    for (char c : text) {
+        if (c == '|') {
+            piped += "\\|";
+        } else {
+            piped += c;
+        }
+    }
+    std::string fence = "`";
+    while (piped.find(fence) != std::string::npos) {
+        fence += '`';
+    }
+    const bool pad = !piped.empty() && (piped.front() == '`' || piped.back() == '`');
+    return fence + (pad ? " " : "") + piped + (pad ? " " : "") + fence;
+}
+
+std::string markdownInline(const Inline& spans)
+{
+    std::string out;
+    for (const Span& span : spans) {
+        out += span.code ? codeSpan(span.text) : escapeMarkdown(span.text);
+    }
+    return out;
+}
+
+std::string plainInline(const Inline& spans)
+{
+    std::string out;
+    for (const Span& span : spans) {
+        out += span.text;
+    }
+    std::replace(out.begin(), out.end(), '\n', ' ');
+    return out;
+}
+
+// Columns in the terminal: UTF-8 continuation bytes take no column (the sparkline's block characters).
+std::size_t displayWidth(const std::string& text)
+{
+    std::size_t width = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0) != 0x80) {
+            ++width;
+        }
+    }
+    return width;
+}
+
+std::string padRight(const std::string& text, std::size_t width)
+{
+    const std::size_t current = displayWidth(text);
+    return current >= width ? text : text + std::string(width - current, ' ');
+}
+
+} // namespace
+
+std::string toMarkdown(const Document& document)
+{
+    std::string out;
+    for (const Section& section : document.sections) {
+        if (!out.empty()) {
+            out += '\n';
+        }
+        out += std::string(static_cast<std::size_t>(std::max(1, section.level)), '#') + " " +
+               escapeMarkdown(section.title) + "\n";
+        for (const Block& block : section.blocks) {
+            out += '\n';
+            switch (block.kind) {
+            case Block::Kind::Paragraph:
+                for (const Inline& cell : block.cells) {
+                    out += markdownInline(cell) + "\n";
+                }
+                break;
+            case Block::Kind::Bullets:
+                for (const Inline& cell : block.cells) {
+                    out += "- " + markdownInline(cell) + "\n";
+                }
+                break;
+            case Block::Kind::Table: {
+                std::string line = "|";
+                std::string rule = "|";
+                for (const std::string& head : block.header) {
+                    line += " " + escapeMarkdown(head) + " |";
+                    rule += " --- |";
+                }
+                out += line + "\n" + rule + "\n";
+                for (const auto& row : block.rows) {
+                    line = "|";
+                    for (const Inline& cell : row) {
+                        const std::string text = markdownInline(cell);
+                        line += " " + (text.empty() ? std::string(" ") : text) + " |";
+                    }
+                    out += line + "\n";
+                }
+                break;
+            }
+            }
+        }
+    }
+    return out;
+}
+
+std::string toPlainText(const Document& document)
+{
+    std::string out;
+    for (const Section& section : document.sections) {
+        if (!out.empty()) {
+            out += '\n';
+        }
+        out += section.title + "\n";
+        const char underline = section.level <= 1 ? '=' : (section.level == 2 ? '-' : '~');
+        out += std::string(displayWidth(section.title), underline) + "\n";
+        for (std::size_t b = 0; b < section.blocks.size(); ++b) {
+            const Block& block = section.blocks[b];
+            // A blank line between blocks, except after a lead-in paragraph that introduces what follows.
+            if (b > 0 &&
+                !(section.blocks[b - 1].kind == Block::Kind::Paragraph && block.kind != Block::Kind::Paragraph)) {
+                out += '\n';
+            }
+            switch (block.kind) {
+            case Block::Kind::Paragraph:
+                for (const Inline& cell : block.cells) {
+                    out += plainInline(cell) + "\n";
+                }
+                break;
+            case Block::Kind::Bullets:
+                for (const Inline& cell : block.cells) {
+                    out += "  * " + plainInline(cell) + "\n";
+                }
+                break;
+            case Block::Kind::Table: {
+                // A two-column fact table reads best as "label: value" lines; wider tables get aligned columns.
+                std::vector<std::size_t> widths(block.header.size(), 0);
+                std::vector<std::vector<std::string>> texts;
+                for (const auto& row : block.rows) {
+                    std::vector<std::string> line;
+                    for (std::size_t c = 0; c < row.size(); ++c) {
+                        line.push_back(plainInline(row[c]));
+                        if (c < widths.size()) {
+                            widths[c] = std::max(widths[c], displayWidth(line.back()));
+                        }
+                    }
+                    texts.push_back(std::move(line));
+                }
+                const bool facts = block.header.size() == 2 && block.header[0] == "Fact";
+                if (!facts) {
+                    std::string line = " ";
+                    for (std::size_t c = 0; c < block.header.size(); ++c) {
+                        widths[c] = std::max(widths[c], displayWidth(block.header[c]));
+                        line += " " + padRight(block.header[c], widths[c]);
+                    }
+                    while (!line.empty() && line.back() == ' ') {
+                        line.pop_back();
+                    }
+                    out += line + "\n";
+                }
+                for (const auto& row : texts) {
+                    std::string line = " ";
+                    for (std::size_t c = 0; c < row.size(); ++c) {
+                        if (facts && c == 0) {
+                            line += " " + padRight(row[c] + ":", widths[0] + 1);
+                        } else {
+                            line += " " + padRight(row[c], c < widths.size() ? widths[c] : 0);
+                        }
+                    }
+                    while (!line.empty() && line.back() == ' ') {
+                        line.pop_back();
+                    }
+                    out += line + "\n";
+                }
+                break;
+            }
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace deepext::carddoc
