@@ -11,11 +11,19 @@
 #include "EnvDefaultCommand.h"
 #include "EnvListCommand.h"
 #include "EnvRemoveCommand.h"
+#include "DeleteCommand.h"
+#include "DeployCommand.h"
+#include "DeployedCommand.h"
 #include "ListCommand.h"
+#include "MergeCommand.h"
+#include "SaveCommand.h"
+#include "ShowCommand.h"
+#include "VerifyCommand.h"
 #include "TrainedAddCommand.h"
 #include "TrainedListCommand.h"
 #include "TrainedRemoveCommand.h"
 #include "TrainedShowCommand.h"
+#include "UndeployCommand.h"
 
 namespace deepext::cli {
 
@@ -39,7 +47,12 @@ std::vector<std::unique_ptr<Command>> allCommands()
     trained->add(std::make_unique<TrainedRemoveCommand>());
     commands.push_back(std::move(trained));
 
+    commands.push_back(std::make_unique<SaveCommand>());
+    commands.push_back(std::make_unique<MergeCommand>());
     commands.push_back(std::make_unique<ListCommand>());
+    commands.push_back(std::make_unique<ShowCommand>());
+    commands.push_back(std::make_unique<VerifyCommand>());
+    commands.push_back(std::make_unique<DeleteCommand>());
 
     auto env = std::make_unique<CommandGroup>("env", "Deployment environments (Ollama servers).");
     env->add(std::make_unique<EnvAddCommand>());
@@ -47,6 +60,9 @@ std::vector<std::unique_ptr<Command>> allCommands()
     env->add(std::make_unique<EnvRemoveCommand>());
     env->add(std::make_unique<EnvDefaultCommand>());
     commands.push_back(std::move(env));
+    commands.push_back(std::make_unique<DeployCommand>());
+    commands.push_back(std::make_unique<DeployedCommand>());
+    commands.push_back(std::make_unique<UndeployCommand>());
     return commands;
 }
 

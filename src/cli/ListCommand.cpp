@@ -4,6 +4,7 @@
 #include "TextTable.h"
 
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCard.h"
 
 namespace deepext::cli {
 
@@ -21,17 +22,30 @@ int ListCommand::execute(CommandContext& context, const QStringList& arguments)
         return 0;
     }
     const auto saved = context.workspace().savedModels();
-    if (parser.isSet(jsonOption)) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& entry : saved) {
-            out.push_back({{"name", entry.name}, {"path", entry.path}});
+    nlohmann::json out = nlohmann::json::array();
+    TextTable table({"NAME", "TRAINED MODEL", "BASE", "CREATED", "SIZE"});
+    for (const auto& entry : saved) {
+        nlohmann::json item{{"name", entry.name}, {"path", entry.path}};
+        std::string size;
+        try {
+            const ModelCard card = ModelCard::fromJson(entry.card);
+            item["trained_model"] = card.trained.name;
+            item["base_model"] = card.base.technicalName;
+            item["created_at"] = card.createdAt;
+            if (card.totalSize) {
+                item["size"] = *card.totalSize;
+                size = humanBytes(*card.totalSize);
+            }
+        } catch (const std::exception&) {
+            item["card_error"] = "model_card.json cannot be read";
         }
+        table.addRow({entry.name, item.value("trained_model", ""), item.value("base_model", ""),
+                      item.value("created_at", ""), size});
+        out.push_back(std::move(item));
+    }
+    if (parser.isSet(jsonOption)) {
         context.printJson(out);
         return 0;
-    }
-    TextTable table({"NAME", "PATH"});
-    for (const auto& entry : saved) {
-        table.addRow({entry.name, entry.path});
     }
     if (table.isEmpty()) {
         context.info("no saved models yet; save a trained model with 'deepext-cli save TRAINED'");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deepext/base/Records.h"
+#include "deepext/merge/MergeTypes.h"
 
 #include <QObject>
 #include <QString>
@@ -15,7 +16,10 @@ class QNetworkAccessManager;
 namespace deepext {
 
 class Workspace;
+namespace ollama {
 class Deployer;
+struct DeployOutcome;
+} // namespace ollama
 
 struct DeployOptions
 {
@@ -28,6 +32,7 @@ struct DeployOptions
     std::string templateFile;         // overrides the base model's Deployment Template File
     bool autodetectTemplate = false;  // let Ollama take the template from tokenizer_config.json
 };
+
 
 // What would be sent, resolved before anything touches the network (the deploy dialog previews it).
 struct ResolvedDeployment
@@ -47,6 +52,7 @@ struct ResolvedDeployment
     std::string license;
     nlohmann::json messages = nlohmann::json::array();
     std::string architecture;
+    std::vector<ManifestEntry> files; // the card's manifest
     std::vector<std::string> warnings;
 };
 
@@ -67,6 +73,8 @@ public:
 
     // Starts the deploy; finished() is always emitted once (also for failures found before uploading).
     void start(const std::string& savedName, const DeployOptions& options);
+    // Starts a deploy resolved beforehand (the name and UUID shown to the user are the ones used).
+    void start(const ResolvedDeployment& resolved, bool autodetectTemplate);
     void cancel();
     const DeploymentRecord& record() const { return m_record; }
 
@@ -79,12 +87,13 @@ signals:
     void finished(bool ok, const QString& message, const QString& details);
 
 private:
+    void onDeployerFinished(const ollama::DeployOutcome& outcome);
     void finish(const std::string& status, const std::string& message, const std::string& details);
 
     const Workspace& m_workspace;
     QNetworkAccessManager* m_network;
     DeploymentRecord m_record;
-    std::unique_ptr<Deployer> m_deployer;
+    std::unique_ptr<ollama::Deployer> m_deployer;
     struct LockHolder;
     std::unique_ptr<LockHolder> m_lock;
     bool m_finished = false;

@@ -4,6 +4,7 @@
 #include "deepext/base/Error.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/card/BaseModelFacts.h"
 #include "deepext/merge/AdapterConfig.h"
 #include "deepext/merge/ModelCheckpoint.h"
 
@@ -42,13 +43,6 @@ std::string squash(const std::string& text)
     return out;
 }
 
-void copyIfPresent(const nlohmann::json& from, const char* key, nlohmann::json& to, const char* as)
-{
-    if (auto it = from.find(key); it != from.end() && !it->is_null()) {
-        to[as] = *it;
-    }
-}
-
 } // namespace
 
 ModelRegistration::ModelRegistration(const Workspace& workspace)
@@ -72,50 +66,18 @@ nlohmann::json ModelRegistration::inspectBaseModel(const std::string& directory)
     if (!config.is_object()) {
         throw Error(configPath + " is not a JSON object, so " + dir + " is not a Hugging Face model folder");
     }
-    const ModelCheckpoint checkpoint = ModelCheckpoint::scan(dir);
-
-    nlohmann::json facts = nlohmann::json::object();
-    // Multimodal configs keep the language model's dimensions in text_config.
-    const nlohmann::json& dims = config.contains("text_config") && config["text_config"].is_object() &&
-                                         !config.contains("hidden_size")
-                                     ? config["text_config"]
-                                     : config;
-    if (auto it = config.find("architectures"); it != config.end() && it->is_array() && !it->empty()) {
+    // Refuses folders without readable safetensors weights (the facts reader below only notes such gaps).
+    (void)ModelCheckpoint::scan(dir);
+    nlohmann::json facts = BaseModelFacts::read(dir).toJson();
+    for (const char* key : {"technical_name", "display_name", "directory"}) {
+        facts.erase(key);
+    }
+    if (auto it = facts.find("architectures"); it != facts.end() && it->is_array() && !it->empty()) {
         facts["architecture"] = (*it)[0];
-        facts["architectures"] = *it;
     }
-    copyIfPresent<std::string>(config, "model_type", facts, "model_type");
-    copyIfPresent(dims, "hidden_size", facts, "hidden_size");
-    copyIfPresent(dims, "num_hidden_layers", facts, "num_hidden_layers");
-    copyIfPresent(dims, "num_attention_heads", facts, "num_attention_heads");
-    copyIfPresent(dims, "num_key_value_heads", facts, "num_key_value_heads");
-    copyIfPresent(dims, "intermediate_size", facts, "intermediate_size");
-    copyIfPresent(dims, "vocab_size", facts, "vocab_size");
-    copyIfPresent(dims, "max_position_embeddings", facts, "context_length");
-    copyIfPresent(config, "tie_word_embeddings", facts, "tie_word_embeddings");
-    facts["dtype"] = dtypeName(checkpoint.dominantDtype());
-    if (auto it = config.find("torch_dtype"); it != config.end() && it->is_string()) {
-        facts["config_dtype"] = *it;
-    } else if (auto dt = config.find("dtype"); dt != config.end() && dt->is_string()) {
-        facts["config_dtype"] = *dt;
+    if (auto it = facts.find("weights_dtype"); it != facts.end()) {
+        facts["dtype"] = *it;
     }
-    facts["parameter_count"] = checkpoint.parameterCount();
-    facts["tensor_count"] = [&] {
-        std::size_t n = 0;
-        for (const auto& shard : checkpoint.shards) {
-            n += shard.tensors.size();
-        }
-        return n;
-    }();
-    facts["shards"] = checkpoint.shards.size();
-    std::uint64_t diskSize = 0;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
-            diskSize += it->file_size(ec);
-        }
-    }
-    facts["disk_size"] = diskSize;
     if (auto it = config.find("_name_or_path"); it != config.end() && it->is_string()) {
         facts["name_or_path"] = *it;
     }

@@ -1,0 +1,113 @@
+#include "DeployCommand.h"
+
+#include "CommandContext.h"
+#include "InterruptGuard.h"
+#include "ProgressReporter.h"
+
+#include "deepext/base/Error.h"
+#include "deepext/workflow/DeployOperation.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <memory>
+
+namespace deepext::cli {
+
+DeployCommand::DeployCommand()
+    : Command("deploy", "Deploy a saved model to an Ollama server.")
+{
+}
+
+int DeployCommand::execute(CommandContext& context, const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption envOption(QStringLiteral("env"), QStringLiteral("Deployment environment."),
+                                       QStringLiteral("NAME"));
+    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Ollama server URL."), QStringLiteral("URL"));
+    const QCommandLineOption quantizeOption(QStringLiteral("quantize"),
+                                            QStringLiteral("no_quantization, q8_0, q4_K_M (default) or q4_K_S."),
+                                            QStringLiteral("Q"), QStringLiteral("q4_K_M"));
+    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("Ollama model name."),
+                                        QStringLiteral("OLLAMA_NAME"));
+    const QCommandLineOption systemOption(QStringLiteral("system"), QStringLiteral("System prompt."),
+                                          QStringLiteral("TEXT"));
+    const QCommandLineOption paramOption(QStringLiteral("param"), QStringLiteral("Model parameter (repeatable)."),
+                                         QStringLiteral("KEY=VALUE"));
+    const QCommandLineOption templateOption(QStringLiteral("template"),
+                                            QStringLiteral("Deployment Template File to use instead of the base's."),
+                                            QStringLiteral("FILE"));
+    const QCommandLineOption autodetectOption(QStringLiteral("autodetect-template"),
+                                              QStringLiteral("Let Ollama detect the template."));
+    parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
+                       autodetectOption});
+    if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
+        return 0;
+    }
+    if (parser.isSet(envOption) && parser.isSet(urlOption)) {
+        throw Error::usage("give either --env NAME or --url URL, not both");
+    }
+    DeployOptions options;
+    options.environment = parser.value(envOption).toStdString();
+    options.url = parser.value(urlOption).toStdString();
+    options.quantization = parser.value(quantizeOption).toStdString();
+    options.ollamaName = parser.value(nameOption).toStdString();
+    options.system = parser.value(systemOption).toStdString();
+    for (const auto& value : parser.values(paramOption)) {
+        options.parameters.push_back(value.toStdString());
+    }
+    options.templateFile = parser.value(templateOption).toStdString();
+    options.autodetectTemplate = parser.isSet(autodetectOption);
+    const std::string saved = parser.positionalArguments().at(0).toStdString();
+    const auto& workspace = context.workspace();
+
+    // Refuse bad options before anything touches the network (a usage mistake exits 2, a missing template 1).
+    const ResolvedDeployment preview = DeployOperation::resolve(workspace, saved, options);
+
+    QNetworkAccessManager network;
+    DeployOperation operation(workspace, &network);
+    InterruptGuard interrupt;
+    auto reporter = std::make_unique<ProgressReporter>("uploading");
+    QEventLoop loop;
+    bool ok = false;
+    std::string message;
+    std::string details;
+    QObject::connect(&operation, &DeployOperation::phaseChanged, &loop, [&](const QString& phase) {
+        reporter->finish();
+        context.info(phase.toStdString());
+    });
+    QObject::connect(&operation, &DeployOperation::progressChanged, &loop,
+                     [&](qint64 done, qint64 total) { reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total)); });
+    QObject::connect(&operation, &DeployOperation::statusLine, &loop, [&](const QString& line) {
+        reporter->finish();
+        context.info("ollama: " + line.toStdString());
+    });
+    QObject::connect(&operation, &DeployOperation::warning, &loop,
+                     [&](const QString& text) { context.warn(text.toStdString()); });
+    QObject::connect(&operation, &DeployOperation::finished, &loop,
+                     [&](bool success, const QString& text, const QString& more) {
+                         ok = success;
+                         message = text.toStdString();
+                         details = more.toStdString();
+                         loop.quit();
+                     });
+    QTimer interruptPoll;
+    QObject::connect(&interruptPoll, &QTimer::timeout, &loop, [&] {
+        if (interrupt.interrupted()) {
+            operation.cancel();
+        }
+    });
+    interruptPoll.start(100);
+    operation.start(preview, options.autodetectTemplate);
+    loop.exec();
+    reporter->finish();
+    if (!ok) {
+        throw Error(message, details);
+    }
+    context.info(message);
+    context.printLine(operation.record().ollamaName);
+    return 0;
+}
+
+} // namespace deepext::cli

@@ -1,0 +1,303 @@
+#include "deepext/workflow/DeployOperation.h"
+
+#include "deepext/base/AtomicFile.h"
+#include "deepext/base/Error.h"
+#include "deepext/base/Logging.h"
+#include "deepext/base/Naming.h"
+#include "deepext/base/OperationLock.h"
+#include "deepext/base/Uuid.h"
+#include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCard.h"
+#include "deepext/ollama/Deployer.h"
+#include "deepext/ollama/DeploymentTemplate.h"
+#include "deepext/ollama/ModelfileParser.h"
+#include "deepext/ollama/OllamaHost.h"
+#include "deepext/ollama/OllamaName.h"
+#include "deepext/workflow/ModelRegistration.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+#include <QUrl>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace deepext {
+
+struct DeployOperation::LockHolder
+{
+    explicit LockHolder(const std::string& path)
+        : lock(path)
+    {
+    }
+    OperationLock lock;
+};
+
+DeployOperation::DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, QObject* parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_network(network)
+{
+}
+
+DeployOperation::~DeployOperation() = default;
+
+ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const std::string& savedName,
+                                            const DeployOptions& options)
+{
+    ResolvedDeployment resolved;
+    if (!workspace.savedModelExists(savedName)) {
+        throw Error("no saved model named '" + savedName + "' (see 'deepext-cli list')");
+    }
+    resolved.savedName = savedName;
+    resolved.modelDirectory = workspace.savedModelPath(savedName);
+    const ModelCard card = ModelCard::load(resolved.modelDirectory);
+    resolved.files = card.files;
+    if (resolved.files.empty()) {
+        throw Error("the model card of " + savedName + " has no file manifest, so its files cannot be uploaded");
+    }
+
+    const auto quantize = ollama::Deployer::canonicalQuantize(options.quantization);
+    if (!quantize) {
+        throw Error::usage("--quantize " + options.quantization +
+                           " is not supported; choose no_quantization, q8_0, q4_K_M or q4_K_S");
+    }
+    resolved.quantization = *quantize;
+
+    // Where to: an environment by name, a URL, the default environment, else OLLAMA_HOST / 127.0.0.1:11434.
+    if (!options.environment.empty()) {
+        bool found = false;
+        for (const auto& env : workspace.environments()) {
+            if (env.name == options.environment) {
+                resolved.environment = env.name;
+                resolved.serverUrl = env.url;
+                resolved.caFile = env.caFile;
+                found = true;
+            }
+        }
+        if (!found) {
+            throw Error("no environment named '" + options.environment + "' (see 'deepext-cli env list')");
+        }
+    } else if (!options.url.empty()) {
+        QString warning;
+        resolved.serverUrl = ollama::OllamaHost::connectable(QString::fromStdString(options.url), &warning)
+                                 .toString()
+                                 .toStdString();
+        if (!warning.isEmpty()) {
+            resolved.warnings.push_back(warning.toStdString());
+        }
+    } else if (const std::string defaultName = workspace.defaultEnvironment(); !defaultName.empty()) {
+        for (const auto& env : workspace.environments()) {
+            if (env.name == defaultName) {
+                resolved.environment = env.name;
+                resolved.serverUrl = env.url;
+                resolved.caFile = env.caFile;
+            }
+        }
+    }
+    if (resolved.serverUrl.empty()) {
+        QString warning;
+        resolved.serverUrl = ollama::OllamaHost::fromEnvironment(&warning).toString().toStdString();
+        if (!warning.isEmpty()) {
+            resolved.warnings.push_back(warning.toStdString());
+        }
+    }
+
+    resolved.deployUuid = newUuidV4();
+    if (options.ollamaName.empty()) {
+        resolved.ollamaName = naming::deployedName(savedName, resolved.deployUuid, resolved.quantization);
+        if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
+            throw Error::usage("the generated Ollama name " + resolved.ollamaName + " is not valid (" + problem +
+                               "); give one with --name");
+        }
+    } else {
+        resolved.ollamaName = options.ollamaName;
+        if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
+            throw Error::usage("'" + resolved.ollamaName + "' is not a valid Ollama model name: " + problem);
+        }
+    }
+
+    // The template: --template FILE, else the base model's Deployment Template File.
+    std::string templateText;
+    if (!options.templateFile.empty()) {
+        templateText = ModelRegistration::readTemplateFile(options.templateFile);
+        resolved.templateSource = fs::absolute(options.templateFile).lexically_normal().string();
+    } else if (const auto base = workspace.findBaseModel(card.base.technicalName);
+               base && !base->templateText.empty()) {
+        templateText = base->templateText;
+        resolved.templateSource = "base model " + base->technicalName + " (" + base->templateSource + ")";
+    }
+    if (!templateText.empty()) {
+        const auto parsed = ollama::DeploymentTemplate::parse(templateText);
+        if (parsed.templateText) {
+            resolved.templateText = *parsed.templateText;
+        }
+        if (parsed.system) {
+            resolved.system = *parsed.system;
+        }
+        resolved.parameters = parsed.parameters;
+        for (const auto& line : parsed.license) {
+            resolved.license += (resolved.license.empty() ? "" : "\n") + line;
+        }
+        resolved.messages = parsed.messages;
+        for (const auto& warning : parsed.warnings) {
+            resolved.warnings.push_back(resolved.templateSource + ": " + warning);
+        }
+    }
+    if (resolved.templateText.empty() && !options.autodetectTemplate) {
+        const std::string base = card.base.technicalName.empty() ? std::string("its base model")
+                                                                 : "the base model " + card.base.technicalName;
+        throw Error("no prompt template to deploy " + savedName + " with: " + base +
+                    " has no Deployment Template File. Add one with 'deepext-cli base set-template " +
+                    (card.base.technicalName.empty() ? std::string("TECH") : card.base.technicalName) +
+                    " FILE', pass --template FILE, or let Ollama detect it with --autodetect-template");
+    }
+
+    // The user's --system and --param go over the template file's.
+    if (!options.system.empty()) {
+        resolved.system = options.system;
+    }
+    nlohmann::json userParameters = nlohmann::json::object();
+    for (const auto& assignment : options.parameters) {
+        const auto typed = ollama::ModelfileParser::parseParameterAssignment(assignment);
+        if (!typed.warning.empty()) {
+            resolved.warnings.push_back(typed.warning);
+        }
+        if (!typed.value.is_null()) {
+            ollama::ModelfileParser::addParameter(userParameters, typed.key, typed.value);
+        }
+    }
+    for (const auto& [key, value] : userParameters.items()) {
+        resolved.parameters[key] = value;
+    }
+
+    try {
+        const auto config = nlohmann::json::parse(readWholeFile(resolved.modelDirectory + "/config.json"));
+        if (auto it = config.find("architectures"); it != config.end() && it->is_array() && !it->empty() &&
+                                                    (*it)[0].is_string()) {
+            resolved.architecture = (*it)[0].get<std::string>();
+        }
+    } catch (const std::exception&) {
+        resolved.warnings.push_back("config.json of " + savedName + " cannot be read; the architecture is unknown");
+    }
+    return resolved;
+}
+
+void DeployOperation::start(const std::string& savedName, const DeployOptions& options)
+{
+    ResolvedDeployment resolved;
+    try {
+        resolved = resolve(m_workspace, savedName, options);
+    } catch (const Error& error) {
+        m_record.savedModel = savedName;
+        const std::string message = error.message();
+        // finished() always comes from the event loop, so callers can connect after start().
+        QTimer::singleShot(0, this, [this, message] {
+            m_finished = true;
+            emit finished(false, QString::fromStdString(message), QString());
+        });
+        return;
+    }
+    start(resolved, options.autodetectTemplate);
+}
+
+void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectTemplate)
+{
+    for (const auto& warningText : resolved.warnings) {
+        QTimer::singleShot(0, this, [this, warningText] { emit warning(QString::fromStdString(warningText)); });
+    }
+
+    m_record.uuid = resolved.deployUuid;
+    m_record.ollamaName = resolved.ollamaName;
+    m_record.savedModel = resolved.savedName;
+    m_record.environment = resolved.environment;
+    m_record.url = resolved.serverUrl;
+    m_record.quantization = resolved.quantization;
+    m_record.status = "deploying";
+    m_record.startedAt = isoNowUtc();
+    m_record.pid = QCoreApplication::applicationPid();
+    m_lock = std::make_unique<LockHolder>(m_workspace.deployLockPath(m_record.uuid));
+    m_lock->lock.tryLock(0);
+    m_workspace.upsertDeployment(m_record);
+    logging::net()->info("deploying {} to {} as {}", resolved.savedName, m_record.url, m_record.ollamaName);
+
+    ollama::DeployRequest request;
+    request.serverUrl = QString::fromStdString(resolved.serverUrl);
+    request.caFile = QString::fromStdString(resolved.caFile);
+    request.modelDirectory = QString::fromStdString(resolved.modelDirectory);
+    request.files = resolved.files;
+    request.ollamaName = resolved.ollamaName;
+    request.quantize = resolved.quantization;
+    if (!resolved.templateText.empty()) {
+        request.templateText = resolved.templateText;
+    }
+    if (!resolved.system.empty()) {
+        request.system = resolved.system;
+    }
+    request.parameters = resolved.parameters;
+    if (!resolved.license.empty()) {
+        request.license = {resolved.license};
+    }
+    request.messages = resolved.messages;
+    request.autodetectTemplate = autodetectTemplate;
+    request.architecture = resolved.architecture;
+
+    m_deployer = std::make_unique<ollama::Deployer>(m_network);
+    connect(m_deployer.get(), &ollama::Deployer::phaseChanged, this,
+            [this](ollama::Deployer::Phase phase) { emit phaseChanged(ollama::Deployer::phaseName(phase)); });
+    connect(m_deployer.get(), &ollama::Deployer::progress, this, &DeployOperation::progressChanged);
+    connect(m_deployer.get(), &ollama::Deployer::statusLine, this, &DeployOperation::statusLine);
+    connect(m_deployer.get(), &ollama::Deployer::warning, this, &DeployOperation::warning);
+    connect(m_deployer.get(), &ollama::Deployer::finished, this, &DeployOperation::onDeployerFinished);
+    m_deployer->start(std::move(request));
+}
+
+void DeployOperation::cancel()
+{
+    if (m_deployer && m_deployer->isRunning()) {
+        m_deployer->cancel();
+    }
+}
+
+void DeployOperation::onDeployerFinished(const ollama::DeployOutcome& outcome)
+{
+    m_record.modelDigest = outcome.modelDigest;
+    switch (outcome.status) {
+    case ollama::DeployOutcome::Status::Deployed:
+        finish("deployed", outcome.message, {});
+        break;
+    case ollama::DeployOutcome::Status::Cancelled:
+        finish("cancelled", "the deploy was cancelled", {});
+        break;
+    case ollama::DeployOutcome::Status::Failed:
+        finish("failed", outcome.message, outcome.details);
+        break;
+    }
+}
+
+void DeployOperation::finish(const std::string& status, const std::string& message, const std::string& details)
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    m_record.status = status;
+    m_record.message = status == "deployed" ? std::string() : message;
+    m_record.endedAt = isoNowUtc();
+    m_record.presentOnServer = status == "deployed";
+    try {
+        m_workspace.upsertDeployment(m_record);
+    } catch (const Error& error) {
+        logging::net()->error("cannot update the deployment record {}: {}", m_record.uuid, error.message());
+    }
+    if (m_lock) {
+        m_lock->lock.unlock();
+        std::error_code ec;
+        fs::remove(m_lock->lock.path(), ec);
+    }
+    logging::net()->info("deploy of {} as {} ended: {} {}", m_record.savedModel, m_record.ollamaName, status, message);
+    emit finished(status == "deployed", QString::fromStdString(message), QString::fromStdString(details));
+}
+
+} // namespace deepext

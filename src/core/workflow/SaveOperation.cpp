@@ -1,0 +1,220 @@
+#include "deepext/workflow/SaveOperation.h"
+
+#include "deepext/base/AtomicFile.h"
+#include "deepext/base/Error.h"
+#include "deepext/base/Logging.h"
+#include "deepext/base/Naming.h"
+#include "deepext/base/OperationLock.h"
+#include "deepext/base/Records.h"
+#include "deepext/base/Uuid.h"
+#include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCard.h"
+#include "deepext/card/ModelCardFiles.h"
+#include "deepext/merge/LoraMerger.h"
+#include "deepext/base/FaultInjection.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace deepext {
+namespace {
+
+// rename(2) that fails with EEXIST instead of replacing: publishing never overwrites an existing directory.
+void renameNoReplace(const std::string& from, const std::string& to)
+{
+    if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+        return;
+    }
+    const int err = errno;
+    if (err == EEXIST || err == ENOTEMPTY) {
+        throw Error("cannot publish the model: " + to + " already exists");
+    }
+    throw Error("cannot publish the model to " + to + ": " + std::strerror(err));
+}
+
+// Runs the merge and writes the card into `stagingDirectory`, removing it again on any failure.
+MergeResult mergeAndWriteCard(const MergeRequest& request, CardInputs inputs, const MergeProgressCallback& progress,
+                              const std::atomic_bool& cancel)
+{
+    std::error_code ec;
+    fs::create_directories(request.outputDirectory, ec);
+    if (ec) {
+        throw Error("cannot create the staging folder " + request.outputDirectory + ": " + ec.message());
+    }
+    try {
+        const auto started = std::chrono::steady_clock::now();
+        MergeResult result = LoraMerger::merge(request, progress, cancel);
+        inputs.merge = result;
+        if (progress) {
+            progress({result.bytesWritten, result.bytesWritten, "writing the model card"});
+        }
+        const ModelCard card = ModelCard::build(inputs);
+        writeModelCardFiles(card, request.outputDirectory);
+        if (cancel.load()) {
+            throw Error::cancelled();
+        }
+        syncPath(request.outputDirectory);
+        logging::merge()->info("merged {} in {:.1f} s", request.outputDirectory,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        return result;
+    } catch (...) {
+        fs::remove_all(request.outputDirectory, ec);
+        throw;
+    }
+}
+
+} // namespace
+
+SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& trainedName, OutputDtype dtype,
+                                int threads, const MergeProgressCallback& progress, const std::atomic_bool& cancel)
+{
+    const auto trained = workspace.findTrainedModel(trainedName);
+    if (!trained) {
+        throw Error("no trained model named '" + trainedName + "' (see 'deepext-cli trained list')");
+    }
+    const auto base = workspace.findBaseModel(trained->baseTechnicalName);
+    if (!base) {
+        throw Error("the base model '" + trained->baseTechnicalName + "' of trained model '" + trainedName +
+                    "' is no longer registered; add it again with 'deepext-cli base add'");
+    }
+
+    // Reserve the name with a lock of its own, so two saves of the same trained model (GUI and CLI at once)
+    // never pick the same name even if their UUIDs share 4 hex digits.
+    std::unique_ptr<OperationLock> nameLock;
+    const auto unique = naming::drawUniqueName(
+        [&](const std::string& uuid) { return naming::savedName(trained->name, uuid); },
+        [&](const std::string& name) {
+            std::error_code ec;
+            if (fs::exists(fs::symlink_status(workspace.savedModelsDir() + "/" + name, ec))) {
+                return true;
+            }
+            auto lock = std::make_unique<OperationLock>(workspace.locksDir() + "/save-" + name + ".lock");
+            if (!lock->tryLock(0)) {
+                return true;
+            }
+            nameLock = std::move(lock);
+            return false;
+        });
+
+    const std::string staging = workspace.stagingDir() + "/" + unique.uuid;
+    OperationLock stagingLock(staging + ".lock");
+    if (!stagingLock.tryLock(0)) {
+        throw Error("cannot lock the staging folder " + staging);
+    }
+
+    CardInputs inputs;
+    inputs.savedName = unique.name;
+    inputs.savingUuid = unique.uuid;
+    inputs.createdAt = isoNowUtc();
+    inputs.baseTechnicalName = base->technicalName;
+    inputs.baseDisplayName = base->modelName;
+    inputs.baseDirectory = base->path;
+    inputs.trainedName = trained->name;
+    inputs.trainName = trained->trainName;
+    inputs.adapterDirectory = trained->adapterPath;
+
+    SaveOutcome outcome;
+    outcome.savedName = unique.name;
+    outcome.path = workspace.savedModelsDir() + "/" + unique.name;
+    try {
+        outcome.merge =
+            mergeAndWriteCard({base->path, trained->adapterPath, staging, dtype, threads}, inputs, progress, cancel);
+        fault::checkpoint("before-publish");
+        renameNoReplace(staging, outcome.path);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(staging, ec);
+        stagingLock.unlock();
+        fs::remove(staging + ".lock", ec);
+        throw;
+    }
+    syncPath(workspace.savedModelsDir());
+    syncPath(workspace.stagingDir());
+    stagingLock.unlock();
+    std::error_code ec;
+    fs::remove(staging + ".lock", ec);
+    logging::core()->info("saved {} as {}", trainedName, unique.name);
+    return outcome;
+}
+
+SaveOutcome SaveOperation::mergeStandalone(const std::string& baseDirectory, const std::string& adapterDirectory,
+                                           const std::string& outputDirectory, OutputDtype dtype, int threads,
+                                           const MergeProgressCallback& progress, const std::atomic_bool& cancel)
+{
+    std::error_code ec;
+    const fs::path out = fs::absolute(outputDirectory).lexically_normal();
+    const fs::path target = out.filename().empty() ? out.parent_path() : out;
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        if (!fs::is_directory(fs::symlink_status(target, ec)) || !fs::is_empty(target, ec)) {
+            throw Error("the output folder " + target.string() +
+                        " already exists and is not empty; choose a new --out (nothing was written)");
+        }
+    }
+    const fs::path parent = target.parent_path();
+    if (!fs::is_directory(parent, ec)) {
+        throw Error("the folder " + parent.string() + " that should hold --out does not exist");
+    }
+    // Leftovers of an earlier crashed merge into the same --out are removed when no living process holds them.
+    const std::string prefix = "." + target.filename().string() + ".deepext-staging-";
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string leaf = it->path().filename().string();
+        if (leaf.rfind(prefix, 0) == 0 && it->path().extension() != ".lock" &&
+            !OperationLock::isHeldByLivingProcess(it->path().string() + ".lock")) {
+            std::error_code removeError;
+            fs::remove_all(it->path(), removeError);
+            fs::remove(it->path().string() + ".lock", removeError);
+        }
+    }
+
+    const std::string uuid = newUuidV4();
+    const std::string staging = (parent / (prefix + uuid)).string();
+    OperationLock stagingLock(staging + ".lock");
+    if (!stagingLock.tryLock(0)) {
+        throw Error("cannot lock the staging folder " + staging);
+    }
+    CardInputs inputs;
+    inputs.savedName = target.filename().string();
+    inputs.savingUuid = uuid;
+    inputs.createdAt = isoNowUtc();
+    const fs::path baseDir = fs::absolute(baseDirectory).lexically_normal();
+    const fs::path adapterDir = fs::absolute(adapterDirectory).lexically_normal();
+    inputs.baseTechnicalName = (baseDir.filename().empty() ? baseDir.parent_path() : baseDir).filename().string();
+    inputs.baseDisplayName = inputs.baseTechnicalName;
+    inputs.baseDirectory = baseDir.string();
+    inputs.trainedName = (adapterDir.filename().empty() ? adapterDir.parent_path() : adapterDir).filename().string();
+    inputs.trainName = inputs.trainedName;
+    inputs.adapterDirectory = adapterDir.string();
+
+    SaveOutcome outcome;
+    outcome.savedName = inputs.savedName;
+    outcome.path = target.string();
+    try {
+        outcome.merge = mergeAndWriteCard({inputs.baseDirectory, inputs.adapterDirectory, staging, dtype, threads},
+                                          inputs, progress, cancel);
+        fault::checkpoint("before-publish");
+        if (fs::exists(fs::symlink_status(target, ec))) {
+            fs::remove(target, ec); // the empty folder the user made for --out
+        }
+        renameNoReplace(staging, target.string());
+    } catch (...) {
+        fs::remove_all(staging, ec);
+        stagingLock.unlock();
+        fs::remove(staging + ".lock", ec);
+        throw;
+    }
+    syncPath(parent.string());
+    stagingLock.unlock();
+    fs::remove(staging + ".lock", ec);
+    return outcome;
+}
+
+} // namespace deepext

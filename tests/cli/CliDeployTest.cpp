@@ -1,0 +1,214 @@
+// deploy / deployed / undeploy through the real deepext-cli against the stand-in Ollama server.
+#include "CliRunner.h"
+#include "fakeollama/FakeOllamaServer.h"
+
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace fs = std::filesystem;
+using deepext::fake::FakeOllamaServer;
+using deepext::test::CliResult;
+using deepext::test::errorLineCount;
+using deepext::test::runCli;
+
+namespace {
+
+class CliDeploy : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_ws = m_dir.path() + QStringLiteral("/ws");
+        m_server = std::make_unique<FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
+        ASSERT_TRUE(m_server->listen());
+        const auto demo = cli({QStringLiteral("demo")});
+        ASSERT_EQ(demo.exitCode, 0) << demo.err;
+        const auto save = cli({QStringLiteral("save"), QString::fromStdString(demo.out).trimmed()});
+        ASSERT_EQ(save.exitCode, 0) << save.err;
+        m_saved = QString::fromStdString(save.out).trimmed();
+        ASSERT_EQ(cli({QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("local"), QStringLiteral("--url"),
+                       m_server->url()})
+                      .exitCode,
+                  0);
+    }
+
+    CliResult cli(QStringList args) { return runCli(QStringList{QStringLiteral("--workspace"), m_ws} + args); }
+
+    nlohmann::json card() const
+    {
+        std::ifstream in(m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/model_card.json");
+        return nlohmann::json::parse(in);
+    }
+
+    nlohmann::json records() { return nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json")}).out); }
+
+    int blobPosts() const
+    {
+        int count = 0;
+        for (const auto& request : m_server->requests()) {
+            if (request.method == QLatin1String("POST") && request.path.startsWith(QLatin1String("/api/blobs/"))) {
+                ++count;
+            }
+        }
+        return count;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_ws;
+    QString m_saved;
+    std::unique_ptr<FakeOllamaServer> m_server;
+};
+
+} // namespace
+
+TEST_F(CliDeploy, Deploy_UploadsEachFileOnceSendsTemplateAndRecordsDeployed)
+{
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--quantize"), QStringLiteral("q4_K_M"),
+                             QStringLiteral("--param"), QStringLiteral("top_k=20")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const std::string name = QString::fromStdString(deploy.out).trimmed().toStdString();
+    EXPECT_EQ(name.rfind(m_saved.toStdString() + "_d_", 0), 0U) << name;
+    EXPECT_EQ(name.substr(name.size() - 7), "_q4_K_M");
+
+    // Every file Ollama's client would send, once, with the card's digest.
+    std::set<std::string> expected;
+    const auto files = card()["files"];
+    ASSERT_FALSE(files.empty());
+    for (const auto& file : files) {
+        const std::string path = file["path"];
+        if (path.ends_with(".safetensors") || path.ends_with(".json")) {
+            expected.insert("sha256:" + file["sha256"].get<std::string>());
+        }
+    }
+    std::set<std::string> uploaded;
+    for (const auto& digest : m_server->uploadedDigests()) {
+        EXPECT_TRUE(uploaded.insert(digest.toStdString()).second) << "uploaded twice: " << digest.toStdString();
+    }
+    EXPECT_EQ(uploaded, expected);
+
+    const auto create = m_server->lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_EQ((*create)["model"], name);
+    EXPECT_EQ((*create)["quantize"], "q4_K_M");
+    EXPECT_NE((*create)["template"].get<std::string>().find(".Messages"), std::string::npos);
+    EXPECT_EQ((*create)["system"], "You are a helpful assistant.");
+    EXPECT_EQ((*create)["parameters"]["stop"], nlohmann::json({"<|eot_id|>", "<|end_of_text|>"}));
+    EXPECT_EQ((*create)["parameters"]["temperature"], 0.7);
+    EXPECT_EQ((*create)["parameters"]["num_ctx"], 2048);
+    EXPECT_EQ((*create)["parameters"]["top_k"], 20);
+    EXPECT_FALSE((*create).contains("model_card.json"));
+
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "deployed");
+    EXPECT_EQ(list[0]["ollama_name"], name);
+    EXPECT_EQ(list[0]["model_digest"].get<std::string>().size(), 64U);
+
+    // Again with q8_0: every blob is already there, nothing is uploaded.
+    const int postsBefore = blobPosts();
+    const auto again = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--quantize"), QStringLiteral("q8_0")});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(blobPosts(), postsBefore);
+    EXPECT_EQ(records().size(), 2U);
+}
+
+TEST_F(CliDeploy, BadRequests_AreRefusedBeforeAnyUpload)
+{
+    auto result = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--quantize"), QStringLiteral("q5_K_M")});
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    EXPECT_NE(result.err.find("q5_K_M"), std::string::npos);
+    result = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("bad name!")});
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    result = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--param"), QStringLiteral("bogus_param=1")});
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    EXPECT_TRUE(m_server->requests().isEmpty());
+    EXPECT_TRUE(records().empty());
+}
+
+TEST_F(CliDeploy, MissingTemplate_IsRefusedWithHowToAddOne)
+{
+    const QString demo = m_ws + QStringLiteral("/demo");
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("add"), demo + QStringLiteral("/base"), QStringLiteral("--name"),
+                   QStringLiteral("bare")})
+                  .exitCode,
+              0);
+    const auto trained = cli({QStringLiteral("trained"), QStringLiteral("add"), demo + QStringLiteral("/adapter"),
+                              QStringLiteral("--base"), QStringLiteral("bare"), QStringLiteral("--train-name"),
+                              QStringLiteral("t")});
+    ASSERT_EQ(trained.exitCode, 0) << trained.err;
+    const auto save = cli({QStringLiteral("save"), QString::fromStdString(trained.out).trimmed()});
+    ASSERT_EQ(save.exitCode, 0) << save.err;
+    const auto result = cli({QStringLiteral("deploy"), QString::fromStdString(save.out).trimmed()});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(errorLineCount(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find("base set-template bare"), std::string::npos) << result.err;
+    EXPECT_TRUE(m_server->requests().isEmpty());
+}
+
+TEST_F(CliDeploy, StoppedServer_FailsNamingTheUrl)
+{
+    const QString url = m_server->url();
+    m_server->setRefuseConnections(true);
+    const auto result = cli({QStringLiteral("deploy"), m_saved});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(errorLineCount(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(url.toStdString().substr(7)), std::string::npos) << result.err;
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "failed");
+}
+
+TEST_F(CliDeploy, InlineCreateError_IsShownVerbatimAndRecordedFailed)
+{
+    const QString text = QStringLiteral("unsupported architecture \"LlamaForCausalLM\"");
+    m_server->setCreateErrorAfterLines(1, text);
+    m_server->setInlineStreamErrors(true);
+    const auto result = cli({QStringLiteral("deploy"), m_saved});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_NE(result.err.find(text.toStdString()), std::string::npos) << result.err;
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "failed");
+    EXPECT_NE(list[0]["message"].get<std::string>().find(text.toStdString()), std::string::npos);
+}
+
+TEST_F(CliDeploy, Undeploy_RemovesFromOllamaAndKeepsTheRecord)
+{
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("Demo-Model")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    ASSERT_TRUE(m_server->model(QStringLiteral("demo-model")).has_value());
+    auto result = cli({QStringLiteral("undeploy"), QStringLiteral("demo-model:latest")});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_FALSE(m_server->model(QStringLiteral("demo-model")).has_value());
+    auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "removed");
+    // Deleting the saved model leaves the record alone.
+    EXPECT_EQ(cli({QStringLiteral("delete"), m_saved, QStringLiteral("--yes")}).exitCode, 0);
+    EXPECT_EQ(records(), list);
+}
+
+TEST_F(CliDeploy, Refresh_MarksModelsTheServerNoLongerHas)
+{
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("gone-soon")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    auto list = nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
+    EXPECT_TRUE(list[0]["present_on_server"].get<bool>());
+    // Removed behind our back (e.g. `ollama rm`).
+    const QString stateDir = m_server->stateDir();
+    m_server.reset();
+    fs::remove_all(stateDir.toStdString() + "/manifests");
+    m_server = std::make_unique<FakeOllamaServer>(stateDir);
+    ASSERT_TRUE(m_server->listen(static_cast<quint16>(QUrl(QString::fromStdString(list[0]["url"].get<std::string>())).port())));
+    list = nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
+    EXPECT_FALSE(list[0]["present_on_server"].get<bool>());
+    EXPECT_EQ(list[0]["status"], "deployed");
+}

@@ -1,0 +1,78 @@
+#include "fakeollama/FakeOllamaServer.h"
+
+#include "deepext/base/Error.h"
+#include "deepext/base/Workspace.h"
+#include "deepext/workflow/DemoGenerator.h"
+#include "deepext/workflow/DeployOperation.h"
+#include "deepext/workflow/SaveOperation.h"
+#include "deepext/workflow/SavedModelOperations.h"
+
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace deepext;
+
+namespace {
+
+class DeployOperationTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_workspace = std::make_unique<Workspace>(Workspace::open(m_dir.path().toStdString() + "/ws"));
+        const std::string trained = DemoGenerator::seed(*m_workspace);
+        std::atomic_bool cancel{false};
+        m_saved = SaveOperation::save(*m_workspace, trained, OutputDtype::Auto, 1, {}, cancel).savedName;
+        m_server = std::make_unique<fake::FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
+        ASSERT_TRUE(m_server->listen());
+        m_options.url = m_server->url().toStdString();
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Workspace> m_workspace;
+    std::string m_saved;
+    std::unique_ptr<fake::FakeOllamaServer> m_server;
+    DeployOptions m_options;
+    QNetworkAccessManager m_network;
+};
+
+} // namespace
+
+TEST_F(DeployOperationTest, Cancel_DuringCreate_RecordsCancelled)
+{
+    m_server->setHoldCreate(true);
+    DeployOperation operation(*m_workspace, &m_network);
+    bool done = false;
+    bool ok = true;
+    QObject::connect(&operation, &DeployOperation::finished, [&](bool success, const QString&, const QString&) {
+        done = true;
+        ok = success;
+    });
+    operation.start(m_saved, m_options);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_server->heldCreateCount() > 0 || done; }, 30000));
+    // While it runs, the record says deploying and a delete of the model is refused.
+    EXPECT_EQ(m_workspace->deployments().at(0).status, "deploying");
+    EXPECT_THROW(SavedModelOperations::remove(*m_workspace, m_saved), Error);
+    operation.cancel();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done; }, 10000));
+    m_server->releaseHeldCreate();
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(m_workspace->deployments().at(0).status, "cancelled");
+}
+
+TEST_F(DeployOperationTest, Resolve_MergesUserSystemAndParametersOverTheTemplateFile)
+{
+    m_options.system = "Be brief.";
+    m_options.parameters = {"temperature=0.2", "stop=</s>"};
+    const auto resolved = DeployOperation::resolve(*m_workspace, m_saved, m_options);
+    EXPECT_EQ(resolved.system, "Be brief.");
+    EXPECT_EQ(resolved.parameters["temperature"], 0.2);
+    EXPECT_EQ(resolved.parameters["stop"], nlohmann::json({"</s>"}));
+    EXPECT_EQ(resolved.parameters["num_ctx"], 2048);
+    EXPECT_NE(resolved.templateSource.find("demo-llama"), std::string::npos);
+    EXPECT_EQ(resolved.architecture, "LlamaForCausalLM");
+    EXPECT_EQ(resolved.ollamaName.substr(0, m_saved.size() + 3), m_saved + "_d_");
+}
