@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,7 +22,9 @@ public:
     std::string finalHex();
 
     // Hashes a whole file by streaming it; throws deepext::Error naming the file when it cannot be read.
-    static std::string ofFile(const std::string& path);
+    // `onChunk` (optional) is called with the byte count of each chunk read; it may throw to stop (cancel).
+    // Symbolic links are not followed.
+    static std::string ofFile(const std::string& path, const std::function<void(std::uint64_t)>& onChunk = {});
 
 private:
     struct Context;

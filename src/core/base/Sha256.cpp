@@ -54,15 +54,15 @@ std::string Sha256::finalHex()
     return out;
 }
 
-std::string Sha256::ofFile(const std::string& path)
+std::string Sha256::ofFile(const std::string& path, const std::function<void(std::uint64_t)>& onChunk)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         throw Error("cannot read " + path + ": " + std::strerror(errno));
     }
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     Sha256 hasher;
-    std::vector<char> buffer(1 << 20);
+    std::vector<char> buffer(4 << 20);
     for (;;) {
         const ssize_t n = ::read(fd, buffer.data(), buffer.size());
         if (n < 0) {
@@ -77,6 +77,14 @@ std::string Sha256::ofFile(const std::string& path)
             break;
         }
         hasher.update(buffer.data(), static_cast<std::size_t>(n));
+        if (onChunk) {
+            try {
+                onChunk(static_cast<std::uint64_t>(n));
+            } catch (...) {
+                ::close(fd);
+                throw;
+            }
+        }
     }
     ::close(fd);
     return hasher.finalHex();

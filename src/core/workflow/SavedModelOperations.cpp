@@ -11,11 +11,10 @@
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -30,38 +29,15 @@ std::string hashWithProgress(const std::string& path, std::uint64_t& done, std::
                              const std::function<void(std::uint64_t, std::uint64_t)>& progress,
                              const std::atomic_bool& cancel)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        throw Error("cannot read " + path + ": " + std::strerror(errno));
-    }
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    Sha256 hasher;
-    std::vector<char> buffer(4 << 20);
-    for (;;) {
+    return Sha256::ofFile(path, [&](std::uint64_t chunk) {
         if (cancel.load()) {
-            ::close(fd);
             throw Error::cancelled();
         }
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw Error("cannot read " + path + ": " + std::strerror(err));
-        }
-        if (n == 0) {
-            break;
-        }
-        hasher.update(buffer.data(), static_cast<std::size_t>(n));
-        done += static_cast<std::uint64_t>(n);
+        done += chunk;
         if (progress) {
             progress(done, total);
         }
-    }
-    ::close(fd);
-    return hasher.finalHex();
+    });
 }
 
 } // namespace
