@@ -1,0 +1,60 @@
+#pragma once
+
+#include "deepext/merge/MergeTypes.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace deepext::ollama {
+
+// Everything a deploy needs; nothing is read from the workspace here.
+struct DeployRequest
+{
+    QString serverUrl;                // http(s)://host:port[/path] of the deployment environment
+    QString caFile;                   // optional PEM/DER file of extra CA certificates for https
+    QString modelDirectory;           // the saved model's directory
+    std::vector<ManifestEntry> files; // the model card's manifest; its digests are used as they are (never re-hashed)
+    std::string ollamaName;
+    std::string quantize = "no_quantization"; // no_quantization | q8_0 | q4_K_M | q4_K_S
+    std::optional<std::string> templateText;
+    std::optional<std::string> system;
+    nlohmann::json parameters = nlohmann::json::object(); // typed per ollama-api.md §6.3
+    std::vector<std::string> license;
+    nlohmann::json messages = nlohmann::json::array(); // [{"role","content"}]
+    bool autodetectTemplate = false; // allow deploying without a template (Ollama detects one, or uses its default)
+    std::string architecture;        // config.json architectures[0]
+};
+
+struct DeployOutcome
+{
+    enum class Status
+    {
+        Deployed,
+        Failed,
+        Cancelled,
+    };
+
+    Status status = Status::Failed;
+    // Deployed: a summary. Failed: what went wrong; when Ollama refused the create, its exact text.
+    std::string message;
+    // Failed: context for message (which server, which step) when message is the server's own text.
+    std::string details;
+    std::string modelName;     // the Ollama name as sent
+    std::string modelDigest;   // from /api/tags: 64 hex characters, empty when it could not be read
+    std::string serverVersion; // from /api/version
+    std::uint64_t bytesUploaded = 0;
+    int blobsUploaded = 0;
+    int blobsSkipped = 0; // already on the server
+    std::vector<std::string> warnings;
+};
+
+} // namespace deepext::ollama
+
+Q_DECLARE_METATYPE(deepext::ollama::DeployOutcome)

@@ -1,0 +1,655 @@
+#include "deepext/ollama/Deployer.h"
+
+#include "deepext/base/Error.h"
+#include "deepext/base/Logging.h"
+#include "deepext/ollama/ModelfileParser.h"
+#include "deepext/ollama/OllamaHost.h"
+#include "deepext/ollama/OllamaName.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <functional>
+
+namespace deepext::ollama {
+namespace {
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// filepath.Match for the few patterns of §6.2: '*' within one path element, literal otherwise.
+bool globMatch(const std::string& pattern, const std::string& text)
+{
+    std::size_t p = 0;
+    std::size_t t = 0;
+    std::size_t starP = std::string::npos;
+    std::size_t starT = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            starP = p++;
+            starT = t;
+        } else if (p < pattern.size() && pattern[p] == text[t]) {
+            ++p;
+            ++t;
+        } else if (starP != std::string::npos && text[starT] != '/') {
+            p = starP + 1;
+            t = ++starT;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') {
+        ++p;
+    }
+    return p == pattern.size();
+}
+
+// io/fs.ValidPath: what /api/create accepts as a files key.
+bool isValidRelativePath(const std::string& path)
+{
+    if (path.empty() || path.front() == '/' || path.back() == '/') {
+        return false;
+    }
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        if (end == std::string::npos) {
+            end = path.size();
+        }
+        const std::string element = path.substr(start, end - start);
+        if (element.empty() || element == "." || element == ".." || element.find('\\') != std::string::npos) {
+            return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+QString formatStatus(const nlohmann::json& line)
+{
+    QString text = q(line.value("status", std::string()));
+    const auto total = line.value("total", nlohmann::json(0));
+    if (total.is_number() && total.get<double>() > 0) {
+        const auto completed = line.value("completed", nlohmann::json(0));
+        text += QStringLiteral(" (%1/%2)")
+                    .arg(completed.is_number() ? completed.get<qint64>() : 0)
+                    .arg(total.get<qint64>());
+    }
+    return text;
+}
+
+} // namespace
+
+Deployer::Deployer(QNetworkAccessManager* network, QObject* parent)
+    : QObject(parent)
+    , m_network(network)
+{
+}
+
+Deployer::~Deployer()
+{
+    if (m_current) {
+        m_current->disconnect(this);
+        m_current->cancel();
+    }
+}
+
+QString Deployer::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Idle:
+        return QStringLiteral("idle");
+    case Phase::Preflight:
+        return QStringLiteral("checking the server");
+    case Phase::CheckingBlobs:
+        return QStringLiteral("checking which files Ollama has");
+    case Phase::Uploading:
+        return QStringLiteral("uploading files");
+    case Phase::Verifying:
+        return QStringLiteral("verifying uploaded files");
+    case Phase::Creating:
+        return QStringLiteral("creating the model");
+    case Phase::Finishing:
+        return QStringLiteral("reading the model digest");
+    case Phase::Done:
+        return QStringLiteral("done");
+    }
+    return {};
+}
+
+std::optional<std::string> Deployer::canonicalQuantize(const std::string& quantize)
+{
+    for (const char* choice : {"no_quantization", "q8_0", "q4_K_M", "q4_K_S"}) {
+        if (lower(quantize) == lower(choice)) {
+            return std::string(choice);
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<ManifestEntry> Deployer::selectFiles(const std::vector<ManifestEntry>& manifest)
+{
+    // The official client's order of preference for weights (parser/parser.go filesForModel).
+    const std::array<std::vector<const char*>, 6> weightKinds{{
+        {"model*.safetensors", "*/model*.safetensors"},
+        {"consolidated*.safetensors"},
+        {"pytorch_model*.bin"},
+        {"consolidated*.pth"},
+        {"*.gguf"},
+        {"*.bin"},
+    }};
+    auto matchesAny = [](const std::vector<const char*>& patterns, const std::string& path) {
+        return std::any_of(patterns.begin(), patterns.end(), [&](const char* p) { return globMatch(p, path); });
+    };
+    std::vector<ManifestEntry> selected;
+    for (const auto& kind : weightKinds) {
+        for (const ManifestEntry& entry : manifest) {
+            if (matchesAny(kind, entry.path)) {
+                selected.push_back(entry);
+            }
+        }
+        if (!selected.empty()) {
+            break;
+        }
+    }
+    const std::vector<const char*> extras{"*.json", "*/*.json", "tokenizer.model", "chat_template.jinja"};
+    for (const ManifestEntry& entry : manifest) {
+        if (entry.path == "model_card.json" || !matchesAny(extras, entry.path)) {
+            continue;
+        }
+        const bool already =
+            std::any_of(selected.begin(), selected.end(), [&](const ManifestEntry& s) { return s.path == entry.path; });
+        if (!already) {
+            selected.push_back(entry);
+        }
+    }
+    return selected;
+}
+
+void Deployer::start(DeployRequest request)
+{
+    if (m_started) {
+        return;
+    }
+    m_started = true;
+    m_request = std::move(request);
+    m_outcome.modelName = m_request.ollamaName;
+    // Reported from the event loop, so a caller connects to finished() after start() and still hears everything.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_finished) {
+            runPreflight();
+        }
+    });
+}
+
+void Deployer::cancel()
+{
+    if (!m_started || m_finished) {
+        return;
+    }
+    m_cancelled = true;
+    if (m_current && !m_current->isFinished()) {
+        m_current->cancel(); // reports through its finished(), which ends the deploy
+    }
+    if (!m_finished) {
+        finishCancelled();
+    }
+}
+
+void Deployer::setPhase(Phase phase)
+{
+    if (m_phase != phase) {
+        m_phase = phase;
+        logging::net()->debug("deploy {}: {}", m_request.ollamaName, phaseName(phase).toStdString());
+        emit phaseChanged(phase);
+    }
+}
+
+void Deployer::addWarning(const QString& message)
+{
+    m_outcome.warnings.push_back(message.toStdString());
+    logging::net()->warn("deploy {}: {}", m_request.ollamaName, message.toStdString());
+    emit warning(message);
+}
+
+template <typename Next>
+void Deployer::track(OllamaCall* call, Next next)
+{
+    m_current = call;
+    connect(call, &OllamaCall::finished, this, [this, call, next](const OllamaResult& result) {
+        call->deleteLater();
+        if (m_current == call) {
+            m_current = nullptr;
+        }
+        if (m_finished) {
+            return;
+        }
+        if (result.cancelled() || m_cancelled) {
+            finishCancelled();
+            return;
+        }
+        next(result);
+    });
+}
+
+bool Deployer::checkRequestLocally()
+{
+    const DeployRequest& r = m_request;
+    const QUrl url(r.serverUrl, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QStringLiteral("http") && scheme != QStringLiteral("https"))) {
+        fail(QStringLiteral("\"%1\" is not a usable Ollama server URL; expected http://host:port or https://host:port.")
+                 .arg(r.serverUrl));
+        return false;
+    }
+    const auto quantize = canonicalQuantize(r.quantize);
+    if (!quantize) {
+        fail(QStringLiteral("Quantization \"%1\" is not supported; choose no_quantization, q8_0, q4_K_M or q4_K_S.")
+                 .arg(q(r.quantize)));
+        return false;
+    }
+    m_request.quantize = *quantize;
+    if (const std::string error = OllamaName::validationError(r.ollamaName); !error.empty()) {
+        fail(q(error).left(1).toUpper() + q(error).mid(1) + QLatin1Char('.'));
+        return false;
+    }
+    const bool hasTemplate = r.templateText && r.templateText->find_first_not_of(" \t\r\n") != std::string::npos;
+    if (!hasTemplate && !r.autodetectTemplate) {
+        fail(QStringLiteral(
+                 "There is no prompt template for %1: its base model has no Deployment Template File. Add one to the "
+                 "base "
+                 "model (deepext-cli base set-template TECH FILE, or Update Deployment Template File in the window), "
+                 "give "
+                 "one for this deploy (--template FILE), or let Ollama detect the template from tokenizer_config.json "
+                 "(--autodetect-template).")
+                 .arg(q(r.ollamaName)));
+        return false;
+    }
+    if (!r.parameters.is_object()) {
+        fail(QStringLiteral("The deploy parameters must be a JSON object of name: value."));
+        return false;
+    }
+    nlohmann::json parameters = nlohmann::json::object();
+    for (const auto& [key, value] : r.parameters.items()) {
+        if (ModelfileParser::isDeprecatedParameter(key)) {
+            addWarning(QStringLiteral("Parameter %1 is deprecated in Ollama and is not sent.").arg(q(key)));
+            continue;
+        }
+        if (const std::string error = ModelfileParser::typedValueError(key, value); !error.empty()) {
+            fail(QStringLiteral("Invalid deploy parameter: %1.").arg(q(error)));
+            return false;
+        }
+        parameters[key] = value;
+    }
+    m_request.parameters = parameters;
+    if (!r.messages.is_array()) {
+        fail(QStringLiteral("The deploy messages must be a JSON array of {role, content}."));
+        return false;
+    }
+
+    const std::vector<ManifestEntry> files = selectFiles(r.files);
+    const bool hasWeights = std::any_of(files.begin(), files.end(), [](const ManifestEntry& e) {
+        return globMatch("*.safetensors", e.path) || globMatch("*/*.safetensors", e.path) ||
+               globMatch("*.gguf", e.path);
+    });
+    if (!hasWeights) {
+        fail(QStringLiteral("The model in %1 has no weight files Ollama can import (model*.safetensors or *.gguf in "
+                            "its manifest).")
+                 .arg(r.modelDirectory));
+        return false;
+    }
+    const QDir directory(r.modelDirectory);
+    for (const ManifestEntry& entry : files) {
+        if (!isValidRelativePath(entry.path)) {
+            fail(QStringLiteral("The model card lists \"%1\", which is not a relative path inside the model.")
+                     .arg(q(entry.path)));
+            return false;
+        }
+        const auto digest = OllamaClient::blobDigest(entry.sha256);
+        if (!digest) {
+            fail(QStringLiteral("The model card has no valid SHA-256 for %1 (\"%2\"); verify the saved model.")
+                     .arg(q(entry.path), q(entry.sha256)));
+            return false;
+        }
+        const QString filePath = directory.filePath(q(entry.path));
+        const QFileInfo info(filePath);
+        if (!info.isFile()) {
+            fail(QStringLiteral("%1 is missing; the saved model is incomplete.").arg(filePath));
+            return false;
+        }
+        if (static_cast<std::uint64_t>(info.size()) != entry.size) {
+            fail(QStringLiteral("%1 has %2 bytes but the model card lists %3; verify the saved model.")
+                     .arg(filePath)
+                     .arg(info.size())
+                     .arg(entry.size));
+            return false;
+        }
+        m_filesMap[entry.path] = digest->toStdString();
+        const bool known =
+            std::any_of(m_blobs.begin(), m_blobs.end(), [&](const Blob& b) { return b.digest == *digest; });
+        if (!known) {
+            m_blobs.push_back({*digest, filePath, entry.path, entry.size});
+        }
+    }
+
+    m_client = new OllamaClient(m_network, url, this);
+    m_client->setTimeouts(m_timeouts);
+    if (!r.caFile.isEmpty()) {
+        try {
+            m_client->setCaFile(r.caFile);
+        } catch (const Error& error) {
+            fail(q(error.message()));
+            return false;
+        }
+    }
+    return true;
+}
+
+void Deployer::runPreflight()
+{
+    setPhase(Phase::Preflight);
+    if (!checkRequestLocally()) {
+        return;
+    }
+    track(m_client->version(), [this](const OllamaResult& result) { onVersion(result); });
+}
+
+void Deployer::onVersion(const OllamaResult& result)
+{
+    if (!result.ok()) {
+        failWith(result);
+        return;
+    }
+    const std::string text = result.json["version"].get<std::string>();
+    m_outcome.serverVersion = text;
+    m_version = OllamaVersion::parse(text);
+    const QString server = m_client->serverDisplay();
+    if (!m_version.isValid()) {
+        addWarning(QStringLiteral("Ollama at %1 reports the version \"%2\", which is not a version number; "
+                                  "continuing as if it were current.")
+                       .arg(server, q(text)));
+    } else if (!m_version.supportsJsonCreate()) {
+        fail(QStringLiteral("Ollama at %1 is version %2, too old to deploy to: deploying needs Ollama 0.5.5 or later. "
+                            "Upgrade Ollama and try again.")
+                 .arg(server, q(text)));
+        return;
+    }
+    const std::string& architecture = m_request.architecture;
+    if (architecture.empty()) {
+        addWarning(QStringLiteral("The model's config.json names no architecture; Ollama will probably refuse it "
+                                  "(unknown architecture)."));
+    } else if (!m_version.isKnownToConvert(architecture)) {
+        addWarning(QStringLiteral("Ollama %1 is not known to convert the architecture %2; the deploy goes on, but "
+                                  "Ollama may answer \"unsupported architecture\" after the upload.")
+                       .arg(q(text), q(architecture)));
+    }
+    checkBlobs();
+}
+
+void Deployer::checkBlobs()
+{
+    setPhase(Phase::CheckingBlobs);
+    m_index = 0;
+    m_missing.clear();
+    headNext();
+}
+
+void Deployer::headNext()
+{
+    if (m_index >= m_blobs.size()) {
+        m_outcome.blobsSkipped = static_cast<int>(m_blobs.size() - m_missing.size());
+        startUploads();
+        return;
+    }
+    track(m_client->headBlob(m_blobs[m_index].digest), [this](const OllamaResult& result) {
+        if (!result.ok()) {
+            failWith(result);
+            return;
+        }
+        if (!result.json.value("exists", false)) {
+            m_missing.push_back(m_index);
+        }
+        ++m_index;
+        headNext();
+    });
+}
+
+void Deployer::startUploads()
+{
+    setPhase(Phase::Uploading);
+    m_bytesDone = 0;
+    m_bytesTotal = 0;
+    for (std::size_t i : m_missing) {
+        m_bytesTotal += static_cast<qint64>(m_blobs[i].size);
+    }
+    emit progress(0, m_bytesTotal);
+    m_index = 0;
+    m_attempt = 0;
+    uploadNext();
+}
+
+void Deployer::uploadNext()
+{
+    if (m_index >= m_missing.size()) {
+        verifyBlobs();
+        return;
+    }
+    const Blob& blob = m_blobs[m_missing[m_index]];
+    OllamaCall* call = m_client->postBlob(blob.digest, blob.filePath);
+    connect(call, &OllamaCall::progress, this,
+            [this](qint64 sent, qint64) { emit progress(m_bytesDone + sent, m_bytesTotal); });
+    track(call, [this](const OllamaResult& result) { onUploaded(result); });
+}
+
+void Deployer::onUploaded(const OllamaResult& result)
+{
+    const Blob& blob = m_blobs[m_missing[m_index]];
+    if (result.ok()) {
+        m_bytesDone += static_cast<qint64>(blob.size);
+        m_outcome.bytesUploaded += blob.size;
+        ++m_outcome.blobsUploaded;
+        emit progress(m_bytesDone, m_bytesTotal);
+        ++m_index;
+        m_attempt = 0;
+        uploadNext();
+        return;
+    }
+    if (result.errorKind == OllamaResult::ErrorKind::ConnectionDropped && m_attempt < m_uploadRetries) {
+        ++m_attempt;
+        addWarning(QStringLiteral("The upload of %1 was interrupted (%2); trying again (%3 of %4).")
+                       .arg(q(blob.relativePath), result.message)
+                       .arg(m_attempt)
+                       .arg(m_uploadRetries));
+        emit progress(m_bytesDone, m_bytesTotal);
+        // The server may have stored it after all: ask before sending it again.
+        track(m_client->headBlob(blob.digest), [this](const OllamaResult& head) {
+            if (!head.ok()) {
+                failWith(head);
+                return;
+            }
+            if (head.json.value("exists", false)) {
+                onUploaded([] {
+                    OllamaResult stored;
+                    stored.status = OllamaResult::Status::Ok;
+                    return stored;
+                }());
+                return;
+            }
+            uploadNext();
+        });
+        return;
+    }
+    fail(QStringLiteral("Uploading %1 failed: %2").arg(q(blob.relativePath), result.message), result.serverMessage);
+}
+
+void Deployer::verifyBlobs()
+{
+    setPhase(Phase::Verifying);
+    m_index = 0;
+    m_missing.clear();
+    verifyNext();
+}
+
+void Deployer::verifyNext()
+{
+    if (m_index < m_blobs.size()) {
+        track(m_client->headBlob(m_blobs[m_index].digest), [this](const OllamaResult& result) {
+            if (!result.ok()) {
+                failWith(result);
+                return;
+            }
+            if (!result.json.value("exists", false)) {
+                m_missing.push_back(m_index);
+            }
+            ++m_index;
+            verifyNext();
+        });
+        return;
+    }
+    if (m_missing.empty()) {
+        startCreate();
+        return;
+    }
+    // Ollama prunes unreferenced blobs when it restarts; send them once more, then give up.
+    if (m_verifyRounds++ == 0) {
+        addWarning(QStringLiteral("%1 uploaded file(s) are no longer on the server (was Ollama restarted?); "
+                                  "uploading them again.")
+                       .arg(m_missing.size()));
+        startUploads();
+        return;
+    }
+    fail(QStringLiteral("Ollama at %1 keeps losing uploaded files (%2 is missing again); check the server's disk "
+                        "and logs.")
+             .arg(m_client->serverDisplay(), q(m_blobs[m_missing.front()].relativePath)));
+}
+
+void Deployer::startCreate()
+{
+    setPhase(Phase::Creating);
+    const DeployRequest& r = m_request;
+    nlohmann::json body = {{"model", r.ollamaName}, {"name", r.ollamaName}, {"files", m_filesMap}};
+    if (r.templateText && r.templateText->find_first_not_of(" \t\r\n") != std::string::npos) {
+        body["template"] = *r.templateText;
+    }
+    if (r.system) {
+        body["system"] = *r.system;
+    }
+    if (!r.parameters.empty()) {
+        body["parameters"] = r.parameters;
+    }
+    if (!r.license.empty()) {
+        body["license"] = r.license;
+    }
+    if (!r.messages.empty()) {
+        body["messages"] = r.messages;
+    }
+    if (r.quantize != "no_quantization") {
+        body["quantize"] = r.quantize;
+    }
+    OllamaCall* call = m_client->create(body);
+    connect(call, &OllamaCall::statusLine, this,
+            [this, call](const QString&) { emit statusLine(formatStatus(call->result().json)); });
+    connect(call, &OllamaCall::progress, this, [this](qint64 done, qint64 total) { emit progress(done, total); });
+    track(call, [this](const OllamaResult& result) { onCreated(result); });
+}
+
+void Deployer::onCreated(const OllamaResult& result)
+{
+    if (result.ok()) {
+        readDigest();
+        return;
+    }
+    if (result.serverMessage.contains(QStringLiteral("path or Modelfile are required"))) {
+        fail(QStringLiteral("Ollama at %1 is too old to deploy to: it answered \"%2\", as servers before 0.5.5 do. "
+                            "Upgrade Ollama to 0.5.5 or later and try again.")
+                 .arg(m_client->serverDisplay(), result.serverMessage),
+             result.serverMessage);
+        return;
+    }
+    if (!result.serverMessage.isEmpty()) {
+        // Ollama's own words are the message; where they came from goes into the details.
+        fail(result.serverMessage, QStringLiteral("Ollama at %1 could not create %2.")
+                                       .arg(m_client->serverDisplay(), q(m_request.ollamaName)));
+        return;
+    }
+    failWith(result);
+}
+
+void Deployer::readDigest()
+{
+    setPhase(Phase::Finishing);
+    track(m_client->tags(), [this](const OllamaResult& result) {
+        if (result.ok() && result.json["models"].is_array()) {
+            for (const auto& model : result.json["models"]) {
+                const std::string name = model.value("name", model.value("model", std::string()));
+                if (OllamaName::sameModel(name, m_request.ollamaName)) {
+                    m_outcome.modelDigest = model.value("digest", std::string());
+                    break;
+                }
+            }
+        }
+        if (m_outcome.modelDigest.empty()) {
+            addWarning(result.ok() ? QStringLiteral("Ollama created %1 but does not list it in /api/tags.")
+                                         .arg(q(m_request.ollamaName))
+                                   : QStringLiteral("Could not read the model digest: %1").arg(result.message));
+        }
+        finish(DeployOutcome::Status::Deployed,
+               QStringLiteral("Deployed %1 to Ollama at %2.").arg(q(m_request.ollamaName), m_client->serverDisplay()));
+    });
+}
+
+void Deployer::failWith(const OllamaResult& result)
+{
+    fail(result.message, result.serverMessage);
+}
+
+void Deployer::fail(const QString& message, const QString& details)
+{
+    finish(DeployOutcome::Status::Failed, message, details);
+}
+
+void Deployer::finishCancelled()
+{
+    QString message = QStringLiteral("Deploy cancelled by the user.");
+    if (m_phase == Phase::Creating) {
+        message += QStringLiteral(" Ollama may still finish creating %1.").arg(q(m_request.ollamaName));
+    }
+    finish(DeployOutcome::Status::Cancelled, message);
+}
+
+void Deployer::finish(DeployOutcome::Status status, const QString& message, const QString& details)
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    if (m_current) {
+        OllamaCall* call = m_current;
+        m_current = nullptr;
+        call->disconnect(this);
+        call->cancel();
+        call->deleteLater();
+    }
+    m_outcome.status = status;
+    m_outcome.message = message.toStdString();
+    m_outcome.details = details.toStdString();
+    logging::net()->info("deploy {}: {}", m_request.ollamaName, m_outcome.message);
+    setPhase(Phase::Done);
+    emit finished(m_outcome);
+}
+
+} // namespace deepext::ollama

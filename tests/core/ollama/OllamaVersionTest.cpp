@@ -1,0 +1,41 @@
+#include "deepext/ollama/OllamaVersion.h"
+
+#include <gtest/gtest.h>
+
+using deepext::ollama::OllamaVersion;
+
+TEST(OllamaVersion, Parse)
+{
+    EXPECT_EQ(OllamaVersion::parse("0.5.7").toString(), "0.5.7");
+    EXPECT_EQ(OllamaVersion::parse("0.33.0-rc2").toString(), "0.33.0");
+    EXPECT_EQ(OllamaVersion::parse("v0.6.2").toString(), "0.6.2");
+    EXPECT_TRUE(OllamaVersion::parse("0.0.0").isSourceBuild());
+    EXPECT_FALSE(OllamaVersion::parse("").isValid());
+    EXPECT_FALSE(OllamaVersion::parse("banana").isValid());
+    EXPECT_FALSE(OllamaVersion::parse("1.2.3x").isValid());
+}
+
+TEST(OllamaVersion, DeployNeeds055)
+{
+    EXPECT_FALSE(OllamaVersion::parse("0.5.4").supportsJsonCreate());
+    EXPECT_FALSE(OllamaVersion::parse("0.1.32").supportsJsonCreate());
+    EXPECT_TRUE(OllamaVersion::parse("0.5.5").supportsJsonCreate());
+    EXPECT_TRUE(OllamaVersion::parse("0.5.5-rc1").supportsJsonCreate());
+    EXPECT_TRUE(OllamaVersion::parse("0.12.0").supportsJsonCreate());
+    EXPECT_TRUE(OllamaVersion::parse("1.0.0").supportsJsonCreate());
+    EXPECT_TRUE(OllamaVersion::parse("0.0.0").supportsJsonCreate());
+}
+
+TEST(OllamaVersion, Architectures)
+{
+    const auto head = OllamaVersion::parse("0.33.0-rc2");
+    EXPECT_TRUE(head.isKnownToConvert("LlamaForCausalLM"));
+    EXPECT_TRUE(head.isKnownToConvert("Qwen2ForCausalLM"));
+    EXPECT_FALSE(head.isKnownToConvert("Qwen3ForCausalLM"));
+    EXPECT_FALSE(head.isKnownToConvert("MistralForCausalLM"));
+    EXPECT_TRUE(OllamaVersion::parse("0.6.4").isKnownToConvert("MistralForCausalLM"));
+    EXPECT_FALSE(OllamaVersion::parse("0.5.5").isKnownToConvert("Qwen2ForCausalLM"));
+    EXPECT_TRUE(OllamaVersion::parse("0.5.6").isKnownToConvert("Qwen2ForCausalLM"));
+    EXPECT_TRUE(OllamaVersion::parse("0.0.0").isKnownToConvert("GptOssForCausalLM"));
+    EXPECT_FALSE(head.isKnownToConvert(""));
+}
