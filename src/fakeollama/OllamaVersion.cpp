@@ -20,6 +20,10 @@ OllamaVersion::OllamaVersion(const QString& text)
 
 bool OllamaVersion::atLeast(int major, int minor, int patch) const
 {
+    // A source build reports 0.0.0 and has the current API (ollama-api.md §2).
+    if (m_major == 0 && m_minor == 0 && m_patch == 0) {
+        return true;
+    }
     return std::tie(m_major, m_minor, m_patch) >= std::tie(major, minor, patch);
 }
 
