@@ -1,0 +1,403 @@
+#include "gui/DeployDialog.h"
+
+#include "ui_DeployDialog.h"
+
+#include "deepext/base/Logging.h"
+#include "deepext/base/Workspace.h"
+#include "deepext/ollama/OllamaHost.h"
+#include "deepext/ollama/OllamaName.h"
+#include "deepext/workflow/DeployOperation.h"
+#include "gui/AppContext.h"
+#include "gui/EnvironmentsDialog.h"
+#include "gui/IUserPrompts.h"
+#include "gui/JobTracker.h"
+
+#include <QLocale>
+#include <QPushButton>
+#include <QTimer>
+
+namespace deepext::gui {
+namespace {
+
+struct EnvironmentChoices
+{
+    std::vector<EnvironmentRecord> environments;
+    std::string defaultName;
+};
+
+// Resolving twice tells "the base has no template" apart from other problems: the second try lets Ollama
+// autodetect it.
+struct ResolveResult
+{
+    std::optional<ResolvedDeployment> resolved;
+    QString error;
+    bool missingTemplate = false;
+};
+
+} // namespace
+
+DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidget* parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::DeployDialog>())
+    , m_context(context)
+    , m_savedName(savedName)
+{
+    m_ui->setupUi(this);
+    m_ui->savedModelLabel->setText(tr("Saved model: %1").arg(savedName));
+    for (const char* quant : {"q4_K_M", "q4_K_S", "q8_0", "no_quantization"}) {
+        m_ui->quantizationComboBox->addItem(QString::fromLatin1(quant), QString::fromLatin1(quant));
+    }
+    m_ui->noTemplateLabel->hide();
+    m_ui->autodetectTemplateCheckBox->hide();
+    m_ui->detailsPlainTextEdit->hide();
+    m_ui->cancelButton->hide();
+    m_ui->progressGroupBox->hide();
+    m_ui->phaseLabel->setText(tr("Resolving…"));
+
+    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] { m_nameEdited = true; });
+    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textChanged, this, &DeployDialog::validateName);
+    connect(m_ui->quantizationComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->autodetectTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->addParameterButton, &QPushButton::clicked, this, [this] {
+        const int row = m_ui->parametersTableWidget->rowCount();
+        m_ui->parametersTableWidget->insertRow(row);
+        m_ui->parametersTableWidget->setItem(row, 0, new QTableWidgetItem());
+        m_ui->parametersTableWidget->setItem(row, 1, new QTableWidgetItem());
+        m_ui->parametersTableWidget->editItem(m_ui->parametersTableWidget->item(row, 0));
+    });
+    connect(m_ui->removeParameterButton, &QPushButton::clicked, this, [this] {
+        const int row = m_ui->parametersTableWidget->currentRow();
+        if (row >= 0) {
+            m_ui->parametersTableWidget->removeRow(row);
+        }
+    });
+    connect(m_ui->manageEnvironmentsButton, &QPushButton::clicked, this, [this] {
+        auto* dialog = new EnvironmentsDialog(m_context, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::finished, this, &DeployDialog::loadEnvironments);
+        dialog->open();
+    });
+    connect(m_ui->deployButton, &QPushButton::clicked, this, &DeployDialog::startDeploy);
+    connect(m_ui->cancelButton, &QPushButton::clicked, this, [this] {
+        if (m_operation) {
+            m_ui->phaseLabel->setText(tr("Cancelling…"));
+            m_operation->cancel();
+        }
+    });
+    connect(m_ui->closeButton, &QPushButton::clicked, this, &DeployDialog::reject);
+    updateButtons();
+    loadEnvironments();
+}
+
+DeployDialog::~DeployDialog()
+{
+    if (m_operation) {
+        m_operation->cancel();
+    }
+    if (m_job) {
+        m_context.jobs()->end(m_job);
+    }
+}
+
+void DeployDialog::loadEnvironments()
+{
+    m_context.run(
+        this,
+        [workspace = m_context.workspace()] {
+            return EnvironmentChoices{workspace.environments(), workspace.defaultEnvironment()};
+        },
+        [this](JobOutcome<EnvironmentChoices> outcome) {
+            const QString previous = m_ui->environmentComboBox->currentData().toString();
+            QSignalBlocker blocker(m_ui->environmentComboBox);
+            m_ui->environmentComboBox->clear();
+            if (!outcome.ok() || outcome.value->environments.empty()) {
+                // No environment configured: the core falls back to OLLAMA_HOST, else the local default.
+                m_ui->environmentComboBox->addItem(
+                    tr("OLLAMA_HOST or local default (%1)")
+                        .arg(ollama::OllamaHost::display(ollama::OllamaHost::fromEnvironment())),
+                    QString());
+            } else {
+                for (const EnvironmentRecord& env : outcome.value->environments) {
+                    const QString name = QString::fromStdString(env.name);
+                    m_ui->environmentComboBox->addItem(
+                        env.name == outcome.value->defaultName
+                            ? tr("%1 (%2, default)").arg(name, QString::fromStdString(env.url))
+                            : tr("%1 (%2)").arg(name, QString::fromStdString(env.url)),
+                        name);
+                    if ((previous.isEmpty() && env.name == outcome.value->defaultName) || name == previous) {
+                        m_ui->environmentComboBox->setCurrentIndex(m_ui->environmentComboBox->count() - 1);
+                    }
+                }
+            }
+            scheduleResolve();
+        });
+}
+
+DeployOptions DeployDialog::options() const
+{
+    DeployOptions options;
+    options.environment = m_ui->environmentComboBox->currentData().toString().toStdString();
+    options.quantization = m_ui->quantizationComboBox->currentData().toString().toStdString();
+    options.ollamaName = m_ui->ollamaNameLineEdit->text().trimmed().toStdString();
+    options.system = m_ui->systemPlainTextEdit->toPlainText().toStdString();
+    for (int row = 0; row < m_ui->parametersTableWidget->rowCount(); ++row) {
+        const QTableWidgetItem* key = m_ui->parametersTableWidget->item(row, 0);
+        const QTableWidgetItem* value = m_ui->parametersTableWidget->item(row, 1);
+        if (key && !key->text().trimmed().isEmpty()) {
+            options.parameters.push_back(key->text().trimmed().toStdString() + "=" +
+                                         (value ? value->text().toStdString() : std::string()));
+        }
+    }
+    options.autodetectTemplate = m_ui->autodetectTemplateCheckBox->isChecked();
+    return options;
+}
+
+void DeployDialog::scheduleResolve()
+{
+    if (m_resolveRunning) {
+        m_resolveQueued = true;
+        return;
+    }
+    resolveNow();
+}
+
+void DeployDialog::resolveNow()
+{
+    m_resolveRunning = true;
+    DeployOptions request = options();
+    // Until the user types a name of their own, the default follows the quantization.
+    if (!m_nameEdited) {
+        request.ollamaName.clear();
+    }
+    request.parameters.clear(); // typed on deploy; a half-typed row must not hide the preview
+    m_context.run(
+        this,
+        [workspace = m_context.workspace(), saved = m_savedName.toStdString(), request] {
+            ResolveResult result;
+            try {
+                result.resolved = DeployOperation::resolve(workspace, saved, request);
+            } catch (const Error& error) {
+                result.error = QString::fromStdString(error.message());
+                if (!request.autodetectTemplate) {
+                    DeployOptions autodetect = request;
+                    autodetect.autodetectTemplate = true;
+                    try {
+                        DeployOperation::resolve(workspace, saved, autodetect);
+                        result.missingTemplate = true;
+                    } catch (const Error&) {
+                    }
+                }
+            }
+            return result;
+        },
+        [this](JobOutcome<ResolveResult> outcome) {
+            m_resolveRunning = false;
+            ++m_resolves;
+            if (m_resolveQueued) {
+                m_resolveQueued = false;
+                resolveNow();
+                return;
+            }
+            const ResolveResult result =
+                outcome.ok() ? *outcome.value : ResolveResult{{}, outcome.failure.message, false};
+            const bool autodetect = m_ui->autodetectTemplateCheckBox->isChecked();
+            m_ui->autodetectTemplateCheckBox->setVisible(result.missingTemplate || autodetect);
+            m_resolveOk = result.resolved.has_value();
+            if (result.resolved && !m_nameEdited) {
+                m_preview = result.resolved;
+            }
+            if (!result.resolved) {
+                m_ui->noTemplateLabel->setText(
+                    result.missingTemplate
+                        ? tr("The base model has no Deployment Template File, so Ollama would not know how to prompt "
+                             "this model. Add one on the Base Models page (Update Deployment Template File), or let "
+                             "Ollama autodetect it below.\n\n%1")
+                              .arg(result.error)
+                        : result.error);
+                m_ui->noTemplateLabel->show();
+                m_ui->templatePlainTextEdit->clear();
+                m_ui->templateSourceLabel->clear();
+            } else {
+                const ResolvedDeployment& resolved = *result.resolved;
+                if (!m_nameEdited) {
+                    m_ui->ollamaNameLineEdit->setText(QString::fromStdString(resolved.ollamaName));
+                }
+                QStringList warnings;
+                for (const auto& warning : resolved.warnings) {
+                    warnings << QString::fromStdString(warning);
+                }
+                m_ui->noTemplateLabel->setText(warnings.join(QLatin1Char('\n')));
+                m_ui->noTemplateLabel->setVisible(!warnings.isEmpty());
+                if (resolved.templateText.empty()) {
+                    m_ui->templateSourceLabel->setText(
+                        tr("No template is sent: Ollama autodetects it from tokenizer_config.json."));
+                    m_ui->templatePlainTextEdit->clear();
+                } else {
+                    m_ui->templateSourceLabel->setText(tr("From %1 · server %2")
+                                                           .arg(QString::fromStdString(resolved.templateSource),
+                                                                QString::fromStdString(resolved.serverUrl)));
+                    m_ui->templatePlainTextEdit->setPlainText(QString::fromStdString(resolved.templateText));
+                }
+            }
+            updateButtons();
+            emit resolved();
+        });
+}
+
+void DeployDialog::validateName()
+{
+    const QString name = m_ui->ollamaNameLineEdit->text().trimmed();
+    // An empty field is not an error yet: the generated default is still on its way.
+    const std::string problem =
+        name.isEmpty() ? std::string() : ollama::OllamaName::validationError(name.toStdString());
+    m_ui->nameErrorLabel->setText(QString::fromStdString(problem));
+    m_ui->nameErrorLabel->setVisible(!problem.empty());
+    updateButtons();
+}
+
+void DeployDialog::updateButtons()
+{
+    const bool running = m_operation != nullptr || m_starting;
+    const bool nameOk = !m_ui->ollamaNameLineEdit->text().trimmed().isEmpty() && m_ui->nameErrorLabel->text().isEmpty();
+    m_ui->deployButton->setEnabled(!running && !m_done && m_resolveOk && nameOk);
+    m_ui->cancelButton->setVisible(running);
+    m_ui->closeButton->setEnabled(!running);
+    for (QWidget* input : std::initializer_list<QWidget*>{
+             m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
+             m_ui->quantizationComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
+             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox}) {
+        input->setEnabled(!running && !m_done);
+    }
+}
+
+void DeployDialog::startDeploy()
+{
+    if (m_operation || m_starting || !m_ui->deployButton->isEnabled()) {
+        return;
+    }
+    // Resolved again with everything the user typed (parameters are typed here); the UUID of the previewed
+    // default name is kept, so the name shown is the name used and its 4 hex digits are the record's UUID.
+    const DeployOptions request = options();
+    const std::optional<std::string> previewUuid =
+        !m_nameEdited && m_preview ? std::optional<std::string>(m_preview->deployUuid) : std::nullopt;
+    m_starting = true;
+    m_ui->phaseLabel->setText(tr("Checking the options…"));
+    m_ui->progressGroupBox->show();
+    updateButtons();
+    m_context.run(
+        this,
+        [workspace = m_context.workspace(), saved = m_savedName.toStdString(), request] {
+            return DeployOperation::resolve(workspace, saved, request);
+        },
+        [this, previewUuid, autodetect = request.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
+            m_starting = false;
+            if (!outcome.ok()) {
+                m_ui->phaseLabel->setText(outcome.failure.message);
+                updateButtons();
+                m_context.prompts().showError(outcome.failure.message, outcome.failure.details);
+                emit deployFinished(false);
+                return;
+            }
+            ResolvedDeployment resolved = std::move(*outcome.value);
+            if (previewUuid) {
+                resolved.deployUuid = *previewUuid;
+            }
+            launch(resolved, autodetect);
+        });
+}
+
+void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)
+{
+    logging::ui()->info("deploying {} as {}", m_savedName.toStdString(), resolved.ollamaName);
+    m_operation = new DeployOperation(m_context.workspace(), m_context.network(), this);
+    m_ui->detailsPlainTextEdit->hide();
+    m_ui->statusLinesPlainTextEdit->clear();
+    m_ui->deployProgressBar->setRange(0, 0);
+    m_ui->phaseLabel->setText(tr("Starting…"));
+    m_speedClock.start();
+    m_speedBytes = 0;
+    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)));
+
+    connect(m_operation, &DeployOperation::phaseChanged, this, [this](const QString& phase) {
+        m_ui->phaseLabel->setText(phase);
+        m_context.jobs()->update(m_job, tr("Deploying: %1").arg(phase));
+    });
+    connect(m_operation, &DeployOperation::progressChanged, this, [this](qint64 done, qint64 total) {
+        if (total <= 0) {
+            m_ui->deployProgressBar->setRange(0, 0);
+            return;
+        }
+        // Permille keeps the bar's int range safe for files larger than 2 GiB.
+        m_ui->deployProgressBar->setRange(0, 1000);
+        m_ui->deployProgressBar->setValue(static_cast<int>(done * 1000 / total));
+        const qint64 elapsedMs = m_speedClock.elapsed();
+        if (elapsedMs >= 500) {
+            const qint64 perSecond = (done - m_speedBytes) * 1000 / elapsedMs;
+            m_ui->speedLabel->setText(tr("%1 of %2 · %3/s")
+                                          .arg(QLocale().formattedDataSize(done), QLocale().formattedDataSize(total),
+                                               QLocale().formattedDataSize(std::max<qint64>(0, perSecond))));
+            m_speedClock.restart();
+            m_speedBytes = done;
+        }
+    });
+    connect(m_operation, &DeployOperation::statusLine, this,
+            [this](const QString& line) { m_ui->statusLinesPlainTextEdit->appendPlainText(line); });
+    connect(m_operation, &DeployOperation::warning, this, [this](const QString& text) {
+        m_ui->statusLinesPlainTextEdit->appendPlainText(tr("warning: %1").arg(text));
+    });
+    connect(m_operation, &DeployOperation::finished, this, &DeployDialog::onFinished);
+    updateButtons();
+    m_operation->start(resolved, autodetectTemplate);
+}
+
+void DeployDialog::onFinished(bool ok, const QString& message, const QString& details)
+{
+    DeployOperation* operation = m_operation;
+    const QString ollamaName = operation ? QString::fromStdString(operation->record().ollamaName) : QString();
+    const bool cancelled = operation && operation->record().status == "cancelled";
+    m_operation = nullptr;
+    if (operation) {
+        operation->deleteLater();
+    }
+    m_context.jobs()->end(m_job);
+    m_job = 0;
+    m_ui->deployProgressBar->setRange(0, 1000);
+    // The record changed whatever the outcome: the Deployed Models page and the card follow.
+    emit m_context.registryChanged();
+    if (ok) {
+        m_done = true;
+        m_ui->deployProgressBar->setValue(1000);
+        m_ui->phaseLabel->setText(tr("Deployed as %1.").arg(ollamaName));
+        m_ui->closeButton->setDefault(true);
+        updateButtons();
+        emit deployed(ollamaName);
+    } else {
+        m_ui->phaseLabel->setText(cancelled ? tr("Cancelled. %1").arg(message) : message);
+        if (!details.isEmpty()) {
+            m_ui->detailsPlainTextEdit->setPlainText(details);
+            m_ui->detailsPlainTextEdit->show();
+        }
+        updateButtons();
+        if (!cancelled && !m_closeWhenFinished) {
+            m_context.prompts().showError(message, details);
+        }
+    }
+    emit deployFinished(ok);
+    if (m_closeWhenFinished) {
+        QDialog::reject();
+    }
+}
+
+void DeployDialog::reject()
+{
+    if (m_operation) {
+        // Closing while deploying cancels first; the dialog closes once the record says so.
+        m_closeWhenFinished = true;
+        m_operation->cancel();
+        return;
+    }
+    QDialog::reject();
+}
+
+} // namespace deepext::gui

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "deepext/workflow/DeployOperation.h"
+
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace Ui {
+class DeployDialog;
+}
+
+namespace deepext::gui {
+
+class AppContext;
+
+// Deploy one saved model to an Ollama server: environment, name (checked as typed), quantization, system prompt,
+// parameters, and a preview of the template that will be sent (DeployOperation::resolve, off the GUI thread). The
+// deploy itself runs on the event loop with phases, upload bytes and speed, Ollama's status lines and Cancel.
+class DeployDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    DeployDialog(AppContext& context, const QString& savedName, QWidget* parent = nullptr);
+    ~DeployDialog() override;
+
+    bool isDeploying() const { return m_operation != nullptr || m_starting; }
+    // The preview has been resolved at least once (tests wait for it before clicking Deploy).
+    bool isResolved() const { return m_resolves > 0; }
+
+signals:
+    void resolved();
+    void deployed(const QString& ollamaName);
+    void deployFinished(bool ok);
+
+public slots:
+    void startDeploy();
+    void reject() override;
+
+private:
+    DeployOptions options() const;
+    void loadEnvironments();
+    void scheduleResolve();
+    void resolveNow();
+    void validateName();
+    void updateButtons();
+    void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
+    void onFinished(bool ok, const QString& message, const QString& details);
+
+    std::unique_ptr<Ui::DeployDialog> m_ui;
+    AppContext& m_context;
+    QString m_savedName;
+    QPointer<DeployOperation> m_operation;
+    std::optional<ResolvedDeployment> m_preview; // the last preview of the generated default name
+    QElapsedTimer m_speedClock;
+    qint64 m_speedBytes = 0;
+    bool m_nameEdited = false;
+    bool m_resolveOk = false;
+    bool m_resolveRunning = false;
+    bool m_resolveQueued = false;
+    bool m_closeWhenFinished = false;
+    bool m_starting = false;
+    bool m_done = false;
+    int m_resolves = 0;
+    int m_job = 0;
+};
+
+} // namespace deepext::gui

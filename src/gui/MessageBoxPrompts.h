@@ -1,0 +1,20 @@
+#pragma once
+
+#include "gui/IUserPrompts.h"
+
+namespace deepext::gui {
+
+// IUserPrompts with QMessageBox and QFileDialog, parented to the active window.
+class MessageBoxPrompts final : public IUserPrompts
+{
+public:
+    void showError(const QString& message, const QString& details = {}) override;
+    void showWarning(const QString& message, const QString& details = {}) override;
+    void showInformation(const QString& title, const QString& message, const QString& details = {}) override;
+    bool confirm(const QString& title, const QString& question, const QString& details = {},
+                 const QString& acceptText = {}) override;
+    QString askOpenFile(const QString& title, const QString& filter = {}) override;
+    QString askDirectory(const QString& title) override;
+};
+
+} // namespace deepext::gui

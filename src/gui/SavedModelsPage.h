@@ -1,0 +1,76 @@
+#pragma once
+
+#include "gui/SavedModelSummary.h"
+
+#include <QSet>
+#include <QString>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QSortFilterProxyModel;
+
+namespace Ui {
+class SavedModelsPage;
+}
+
+namespace deepext::gui {
+
+class AppContext;
+class SavedModelListModel;
+
+// The heart of the app: the saved models (newest first, filterable) and the selected one's model card, with
+// Deploy, Delete, Verify and Open Folder. Everything that reads or changes the disk runs on the worker pool.
+class SavedModelsPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SavedModelsPage(AppContext& context, QWidget* parent = nullptr);
+    ~SavedModelsPage() override;
+
+    // Rescans saved_models/ in the background (coalesced: one scan at a time, one more queued at most).
+    void reload();
+    void focusFilter();
+    // Selects the model now, or when a later scan brings it.
+    void selectModel(const QString& name);
+    QString currentName() const;
+    SavedModelListModel* model() const { return m_model; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    bool hasLoaded() const { return m_loads > 0; }
+
+signals:
+    void loaded(int count);
+    void cardShown(const QString& name);
+    void deleted(const QString& name);
+
+public slots:
+    void deleteSelected();
+    void deploySelected();
+    void verifySelected();
+    void openFolder();
+
+private:
+    void applyScan(std::vector<SavedModelSummary> models);
+    void onCurrentChanged();
+    void showCard(const QString& name);
+    void updateState();
+
+    std::unique_ptr<Ui::SavedModelsPage> m_ui;
+    AppContext& m_context;
+    SavedModelListModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QString m_pendingSelection;
+    QSet<QString> m_deleting; // removed from the list, removal still running: later scans must not bring them back
+    int m_loads = 0;
+    bool m_loadRunning = false;
+    bool m_reloadQueued = false;
+    quint64 m_cardGeneration = 0;
+    QString m_cardName;
+    std::shared_ptr<std::atomic_bool> m_verifyCancel;
+    int m_verifyJob = 0;
+};
+
+} // namespace deepext::gui

@@ -1,0 +1,247 @@
+#include "gui/TrainedModelsPage.h"
+
+#include "ui_TrainedModelsPage.h"
+
+#include "deepext/base/Logging.h"
+#include "deepext/base/Workspace.h"
+#include "deepext/workflow/SaveTask.h"
+#include "gui/AddTrainedModelDialog.h"
+#include "gui/AppContext.h"
+#include "gui/CardText.h"
+#include "gui/IUserPrompts.h"
+#include "gui/JobTracker.h"
+
+#include <QLocale>
+#include <QThread>
+
+namespace deepext::gui {
+
+TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::TrainedModelsPage>())
+    , m_context(context)
+{
+    m_ui->setupUi(this);
+    m_ui->trainedModelsSplitter->setStretchFactor(0, 2);
+    m_ui->trainedModelsSplitter->setStretchFactor(1, 3);
+    m_ui->saveProgressBar->hide();
+    m_ui->cancelSaveButton->hide();
+    connect(m_ui->trainedModelsListWidget, &QListWidget::currentItemChanged, this, [this] {
+        updateState();
+        showCard();
+    });
+    connect(m_ui->saveButton, &QPushButton::clicked, this, &TrainedModelsPage::saveSelected);
+    connect(m_ui->cancelSaveButton, &QPushButton::clicked, this, &TrainedModelsPage::cancelSave);
+    connect(m_ui->addTrainedModelButton, &QPushButton::clicked, this, &TrainedModelsPage::addTrainedModel);
+    connect(&m_context, &AppContext::registryChanged, this, &TrainedModelsPage::reload);
+    connect(&m_context, &AppContext::aboutToShutdown, this, &TrainedModelsPage::cancelSave);
+    updateState();
+    reload();
+}
+
+TrainedModelsPage::~TrainedModelsPage()
+{
+    cancelSave();
+    if (m_job) {
+        m_context.jobs()->end(m_job);
+    }
+}
+
+void TrainedModelsPage::reload()
+{
+    if (m_loadRunning) {
+        m_reloadQueued = true;
+        return;
+    }
+    m_loadRunning = true;
+    m_context.run(
+        this, [workspace = m_context.workspace()] { return workspace.trainedModels(); },
+        [this](JobOutcome<std::vector<TrainedModelRecord>> outcome) {
+            m_loadRunning = false;
+            if (outcome.ok()) {
+                applyRecords(std::move(*outcome.value));
+            } else {
+                m_context.prompts().showError(
+                    tr("The trained models could not be read: %1").arg(outcome.failure.message),
+                    outcome.failure.details);
+            }
+            if (m_reloadQueued) {
+                m_reloadQueued = false;
+                reload();
+            }
+        });
+}
+
+void TrainedModelsPage::applyRecords(std::vector<TrainedModelRecord> records)
+{
+    const QString current = m_pendingSelection.isEmpty() ? currentName() : m_pendingSelection;
+    QSignalBlocker blocker(m_ui->trainedModelsListWidget);
+    m_ui->trainedModelsListWidget->clear();
+    m_records.clear();
+    for (TrainedModelRecord& record : records) {
+        const QString name = QString::fromStdString(record.name);
+        auto* item = new QListWidgetItem(name, m_ui->trainedModelsListWidget);
+        item->setData(Qt::UserRole, name);
+        item->setToolTip(
+            tr("Base model: %1\nAdapter: %2")
+                .arg(QString::fromStdString(record.baseTechnicalName), QString::fromStdString(record.adapterPath)));
+        m_records.insert(name, std::move(record));
+        if (name == current) {
+            m_ui->trainedModelsListWidget->setCurrentItem(item);
+        }
+    }
+    if (!m_ui->trainedModelsListWidget->currentItem() && m_ui->trainedModelsListWidget->count() > 0) {
+        m_ui->trainedModelsListWidget->setCurrentRow(0);
+    }
+    if (m_records.contains(m_pendingSelection)) {
+        m_pendingSelection.clear();
+    }
+    blocker.unblock();
+    updateState();
+    showCard();
+    emit loaded(static_cast<int>(m_records.size()));
+}
+
+void TrainedModelsPage::selectModel(const QString& name)
+{
+    const auto items = m_ui->trainedModelsListWidget->findItems(name, Qt::MatchExactly);
+    if (items.isEmpty()) {
+        m_pendingSelection = name;
+        return;
+    }
+    m_ui->trainedModelsListWidget->setCurrentItem(items.first());
+}
+
+QString TrainedModelsPage::currentName() const
+{
+    const QListWidgetItem* item = m_ui->trainedModelsListWidget->currentItem();
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+int TrainedModelsPage::modelCount() const
+{
+    return m_ui->trainedModelsListWidget->count();
+}
+
+void TrainedModelsPage::showCard()
+{
+    const QString name = currentName();
+    const quint64 generation = ++m_cardGeneration;
+    if (!m_records.contains(name)) {
+        m_ui->trainedCardTextBrowser->clear();
+        return;
+    }
+    m_context.run(
+        this, [record = m_records.value(name)] { return CardText::trainedModel(record); },
+        [this, generation](JobOutcome<QString> outcome) {
+            if (generation == m_cardGeneration) {
+                m_ui->trainedCardTextBrowser->setMarkdown(outcome.ok() ? *outcome.value : outcome.failure.message);
+            }
+        });
+}
+
+void TrainedModelsPage::saveSelected()
+{
+    const QString name = currentName();
+    if (name.isEmpty() || m_task) {
+        return;
+    }
+    const TrainedModelRecord record = m_records.value(name);
+    const QString question =
+        tr("Save the trained model \"%1\"?\n\nThe adapter is merged into the base model \"%2\" and kept as a new "
+           "saved model in the workspace.")
+            .arg(name, QString::fromStdString(record.baseTechnicalName));
+    const QString parameters = tr("Output dtype: auto (every tensor keeps its dtype)\n"
+                                  "Threads: all %1 cores\n"
+                                  "Adapter: %2\n"
+                                  "Destination: %3/<name>_s_<4 hex>")
+                                   .arg(QThread::idealThreadCount())
+                                   .arg(QString::fromStdString(record.adapterPath),
+                                        QString::fromStdString(m_context.workspace().savedModelsDir()));
+    if (!m_context.prompts().confirm(tr("Save Trained Model"), question + QStringLiteral("\n\n") + parameters, {},
+                                     tr("Save"))) {
+        return;
+    }
+    logging::ui()->info("saving trained model {}", name.toStdString());
+    // No parent: the task is deleted from the pool once run() has returned, never while it runs.
+    auto* task = new SaveTask(m_context.workspace(), name, OutputDtype::Auto);
+    task->setAutoDelete(false);
+    m_task = task;
+    m_savingName = name;
+    m_job = m_context.jobs()->begin(tr("Saving %1").arg(name));
+    m_ui->saveProgressBar->setRange(0, 0);
+    m_ui->saveProgressBar->show();
+    m_ui->cancelSaveButton->show();
+    m_ui->saveStatusLabel->setText(tr("Starting…"));
+
+    connect(task, &SaveTask::progressChanged, this, [this](qint64 done, qint64 total, const QString& phase) {
+        if (total > 0) {
+            m_ui->saveProgressBar->setRange(0, 1000);
+            m_ui->saveProgressBar->setValue(static_cast<int>(done * 1000 / total));
+        }
+        const QString text =
+            tr("%1: %2 of %3").arg(phase, QLocale().formattedDataSize(done), QLocale().formattedDataSize(total));
+        m_ui->saveStatusLabel->setText(text);
+        m_context.jobs()->update(m_job, tr("Saving %1 · %2").arg(m_savingName, phase));
+    });
+    connect(task, &SaveTask::succeeded, this, [this](const QString& savedName) {
+        endSave(tr("Saved as %1.").arg(savedName));
+        emit m_context.savedModelsChanged();
+        emit m_context.savedModelPublished(savedName);
+        emit saveSucceeded(savedName);
+        emit saveFinished(true);
+    });
+    connect(task, &SaveTask::failed, this, [this](const QString& message, const QString& details) {
+        endSave(tr("Save failed: %1").arg(message));
+        m_context.prompts().showError(tr("%1 could not be saved: %2").arg(m_savingName, message), details);
+        emit saveFinished(false);
+    });
+    connect(task, &SaveTask::cancelled, this, [this] {
+        endSave(tr("Save cancelled; nothing was kept."));
+        emit saveFinished(false);
+    });
+    updateState();
+    emit saveTaskStarted(task);
+    m_context.pool()->start([task] {
+        task->run();
+        task->deleteLater();
+    });
+}
+
+void TrainedModelsPage::cancelSave()
+{
+    if (m_task) {
+        m_task->requestCancel();
+        m_ui->saveStatusLabel->setText(tr("Cancelling…"));
+    }
+}
+
+void TrainedModelsPage::endSave(const QString& status)
+{
+    m_task = nullptr;
+    m_context.jobs()->end(m_job);
+    m_job = 0;
+    m_ui->saveProgressBar->hide();
+    m_ui->cancelSaveButton->hide();
+    m_ui->saveStatusLabel->setText(status);
+    updateState();
+}
+
+void TrainedModelsPage::addTrainedModel()
+{
+    auto* dialog = new AddTrainedModelDialog(m_context, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AddTrainedModelDialog::added, this, [this](const QString& name) {
+        selectModel(name);
+        reload();
+    });
+    dialog->open();
+}
+
+void TrainedModelsPage::updateState()
+{
+    const bool saving = m_task != nullptr;
+    m_ui->saveButton->setEnabled(!currentName().isEmpty() && !saving);
+}
+
+} // namespace deepext::gui

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "gui/IUserPrompts.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+
+namespace deepext::gui::test {
+
+// The prompts seam for tests: records every message and answers questions from a script, so no modal box can
+// block a test.
+class RecordingPrompts final : public IUserPrompts
+{
+public:
+    struct Message
+    {
+        QString kind; // error | warning | information | confirm
+        QString text;
+        QString details;
+    };
+
+    void showError(const QString& message, const QString& details = {}) override;
+    void showWarning(const QString& message, const QString& details = {}) override;
+    void showInformation(const QString& title, const QString& message, const QString& details = {}) override;
+    bool confirm(const QString& title, const QString& question, const QString& details = {},
+                 const QString& acceptText = {}) override;
+    QString askOpenFile(const QString& title, const QString& filter = {}) override;
+    QString askDirectory(const QString& title) override;
+
+    // Answers, consumed in order; when none is queued, confirm() answers `defaultConfirm`.
+    void queueConfirm(bool answer) { m_confirms.push_back(answer); }
+    void queueFile(const QString& path) { m_files.push_back(path); }
+    void queueDirectory(const QString& path) { m_directories.push_back(path); }
+    bool defaultConfirm = false;
+
+    QStringList texts(const QString& kind) const;
+    int count(const QString& kind) const { return static_cast<int>(texts(kind).size()); }
+    const std::deque<Message>& messages() const { return m_messages; }
+    void clear() { m_messages.clear(); }
+
+private:
+    std::deque<Message> m_messages;
+    std::deque<bool> m_confirms;
+    std::deque<QString> m_files;
+    std::deque<QString> m_directories;
+};
+
+} // namespace deepext::gui::test
