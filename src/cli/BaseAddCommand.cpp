@@ -1,7 +1,6 @@
 #include "BaseAddCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/workflow/ModelRegistration.h"
 
@@ -31,9 +30,9 @@ int BaseAddCommand::execute(CommandContext& context, const QStringList& argument
         throw Error::usage("'base add' needs --name TECH (the technical name of the base model)");
     }
     ModelRegistration registration(context.workspace());
-    const BaseModelRecord record =
-        registration.addBaseModel(parser.positionalArguments().at(0).toStdString(), parser.value(nameOption).toStdString(),
-                                  parser.value(modelNameOption).toStdString(), parser.value(templateOption).toStdString());
+    const BaseModelRecord record = registration.addBaseModel(
+        parser.positionalArguments().at(0).toStdString(), parser.value(nameOption).toStdString(),
+        parser.value(modelNameOption).toStdString(), parser.value(templateOption).toStdString());
     if (parser.isSet(jsonOption)) {
         context.printJson(record);
     } else {

@@ -1,7 +1,6 @@
 #include "BaseSetTemplateCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/workflow/ModelRegistration.h"
 
 namespace deepext::cli {

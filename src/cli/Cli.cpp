@@ -2,7 +2,6 @@
 
 #include "CommandContext.h"
 #include "Commands.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
 

@@ -1,9 +1,8 @@
 #include "CommandContext.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
+#include <unistd.h>
 
 namespace deepext::cli {
 

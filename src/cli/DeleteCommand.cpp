@@ -2,7 +2,6 @@
 
 #include "CommandContext.h"
 #include "TextTable.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/SavedModelOperations.h"
@@ -37,7 +36,8 @@ int DeleteCommand::execute(CommandContext& context, const QStringList& arguments
         }
         std::uint64_t size = 0;
         std::error_code ec;
-        for (std::filesystem::recursive_directory_iterator it(entry->path, ec), end; !ec && it != end; it.increment(ec)) {
+        for (std::filesystem::recursive_directory_iterator it(entry->path, ec), end; !ec && it != end;
+             it.increment(ec)) {
             if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
                 size += it->file_size(ec);
             }

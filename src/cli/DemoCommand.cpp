@@ -1,7 +1,6 @@
 #include "DemoCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/workflow/DemoGenerator.h"
 
 namespace deepext::cli {

@@ -3,7 +3,6 @@
 #include "CommandContext.h"
 #include "InterruptGuard.h"
 #include "ProgressReporter.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/workflow/DeployOperation.h"
 
@@ -25,7 +24,8 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     QCommandLineParser parser;
     const QCommandLineOption envOption(QStringLiteral("env"), QStringLiteral("Deployment environment."),
                                        QStringLiteral("NAME"));
-    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Ollama server URL."), QStringLiteral("URL"));
+    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Ollama server URL."),
+                                       QStringLiteral("URL"));
     const QCommandLineOption quantizeOption(QStringLiteral("quantize"),
                                             QStringLiteral("no_quantization, q8_0, q4_K_M (default) or q4_K_S."),
                                             QStringLiteral("Q"), QStringLiteral("q4_K_M"));
@@ -77,8 +77,9 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
         reporter->finish();
         context.info(phase.toStdString());
     });
-    QObject::connect(&operation, &DeployOperation::progressChanged, &loop,
-                     [&](qint64 done, qint64 total) { reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total)); });
+    QObject::connect(&operation, &DeployOperation::progressChanged, &loop, [&](qint64 done, qint64 total) {
+        reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total));
+    });
     QObject::connect(&operation, &DeployOperation::statusLine, &loop, [&](const QString& line) {
         reporter->finish();
         context.info("ollama: " + line.toStdString());

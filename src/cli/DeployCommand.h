@@ -4,7 +4,8 @@
 
 namespace deepext::cli {
 
-// `deploy SAVED [--env NAME | --url URL] [--quantize Q] [--name OLLAMA_NAME] [--system TEXT] [--param K=V]... [--template FILE] [--autodetect-template]`: prints the Ollama model name.
+// `deploy SAVED [--env NAME | --url URL] [--quantize Q] [--name OLLAMA_NAME] [--system TEXT] [--param K=V]...
+// [--template FILE] [--autodetect-template]`: prints the Ollama model name.
 class DeployCommand final : public Command
 {
 public:

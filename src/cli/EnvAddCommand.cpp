@@ -1,7 +1,6 @@
 #include "EnvAddCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/Workspace.h"
@@ -19,12 +18,13 @@ EnvAddCommand::EnvAddCommand()
 int EnvAddCommand::execute(CommandContext& context, const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Ollama server URL, e.g. http://127.0.0.1:11434."),
+    const QCommandLineOption urlOption(QStringLiteral("url"),
+                                       QStringLiteral("Ollama server URL, e.g. http://127.0.0.1:11434."),
                                        QStringLiteral("URL"));
     const QCommandLineOption defaultOption(QStringLiteral("default"), QStringLiteral("Make it the default."));
-    const QCommandLineOption caOption(QStringLiteral("ca-file"),
-                                      QStringLiteral("PEM file of the CA that signed an https:// server's certificate."),
-                                      QStringLiteral("FILE"));
+    const QCommandLineOption caOption(
+        QStringLiteral("ca-file"), QStringLiteral("PEM file of the CA that signed an https:// server's certificate."),
+        QStringLiteral("FILE"));
     parser.addOptions({urlOption, defaultOption, caOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("NAME"))) {
         return 0;

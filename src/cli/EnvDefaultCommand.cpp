@@ -1,7 +1,6 @@
 #include "EnvDefaultCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Workspace.h"
 
 namespace deepext::cli {

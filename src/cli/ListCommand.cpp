@@ -2,7 +2,6 @@
 
 #include "CommandContext.h"
 #include "TextTable.h"
-
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
 

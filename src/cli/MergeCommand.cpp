@@ -4,7 +4,6 @@
 #include "InterruptGuard.h"
 #include "MergeOptions.h"
 #include "ProgressReporter.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/workflow/SaveOperation.h"
 
@@ -18,7 +17,8 @@ MergeCommand::MergeCommand()
 int MergeCommand::execute(CommandContext& context, const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption baseOption(QStringLiteral("base"), QStringLiteral("Base model folder."), QStringLiteral("DIR"));
+    const QCommandLineOption baseOption(QStringLiteral("base"), QStringLiteral("Base model folder."),
+                                        QStringLiteral("DIR"));
     const QCommandLineOption adapterOption(QStringLiteral("adapter"), QStringLiteral("PEFT LoRA adapter folder."),
                                            QStringLiteral("DIR"));
     const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("Output folder (new or empty)."),
@@ -39,7 +39,9 @@ int MergeCommand::execute(CommandContext& context, const QStringList& arguments)
     const SaveOutcome outcome = SaveOperation::mergeStandalone(
         parser.value(baseOption).toStdString(), parser.value(adapterOption).toStdString(),
         parser.value(outOption).toStdString(), dtype, threads,
-        [&](const MergeProgress& progress) { reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase); },
+        [&](const MergeProgress& progress) {
+            reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase);
+        },
         InterruptGuard::flag());
     reporter.finish();
     for (const auto& warning : outcome.merge.warnings) {

@@ -5,9 +5,8 @@
 namespace deepext::cli {
 
 MergeOptions::MergeOptions()
-    : m_dtype(QStringLiteral("dtype"),
-              QStringLiteral("Output dtype: auto (keep each tensor's), bf16, fp16 or fp32."), QStringLiteral("DTYPE"),
-              QStringLiteral("auto"))
+    : m_dtype(QStringLiteral("dtype"), QStringLiteral("Output dtype: auto (keep each tensor's), bf16, fp16 or fp32."),
+              QStringLiteral("DTYPE"), QStringLiteral("auto"))
     , m_threads(QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("N"),
                 QStringLiteral("0"))
 {

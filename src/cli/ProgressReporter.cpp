@@ -4,9 +4,8 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <cstdio>
+#include <unistd.h>
 
 namespace deepext::cli {
 
@@ -37,7 +36,8 @@ void ProgressReporter::update(std::uint64_t done, std::uint64_t total, const std
     }
     const double seconds = std::chrono::duration<double>(now - m_start).count();
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    const int percent = total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)) : 0;
+    const int percent =
+        total > 0 ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)) : 0;
     if (m_terminal) {
         constexpr int Width = 30;
         const int filled = percent * Width / 100;

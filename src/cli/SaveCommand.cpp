@@ -4,7 +4,6 @@
 #include "InterruptGuard.h"
 #include "MergeOptions.h"
 #include "ProgressReporter.h"
-
 #include "deepext/workflow/SaveOperation.h"
 
 namespace deepext::cli {
@@ -29,7 +28,9 @@ int SaveCommand::execute(CommandContext& context, const QStringList& arguments)
     ProgressReporter reporter("saving");
     const SaveOutcome outcome = SaveOperation::save(
         workspace, parser.positionalArguments().at(0).toStdString(), dtype, threads,
-        [&](const MergeProgress& progress) { reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase); },
+        [&](const MergeProgress& progress) {
+            reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase);
+        },
         InterruptGuard::flag());
     reporter.finish();
     for (const auto& warning : outcome.merge.warnings) {

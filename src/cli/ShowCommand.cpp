@@ -1,7 +1,6 @@
 #include "ShowCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"

@@ -1,7 +1,6 @@
 #include "TrainedAddCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/workflow/ModelRegistration.h"
 
@@ -28,9 +27,9 @@ int TrainedAddCommand::execute(CommandContext& context, const QStringList& argum
         throw Error::usage("'trained add' needs --base TECH and --train-name NAME");
     }
     ModelRegistration registration(context.workspace());
-    const TrainedModelRecord record =
-        registration.addTrainedModel(parser.positionalArguments().at(0).toStdString(),
-                                     parser.value(baseOption).toStdString(), parser.value(trainNameOption).toStdString());
+    const TrainedModelRecord record = registration.addTrainedModel(parser.positionalArguments().at(0).toStdString(),
+                                                                   parser.value(baseOption).toStdString(),
+                                                                   parser.value(trainNameOption).toStdString());
     for (const auto& warning : registration.warnings()) {
         context.warn(warning);
     }

@@ -2,7 +2,6 @@
 
 #include "CommandContext.h"
 #include "TextTable.h"
-
 #include "deepext/base/Workspace.h"
 
 namespace deepext::cli {
@@ -31,7 +30,8 @@ int TrainedListCommand::execute(CommandContext& context, const QStringList& argu
     }
     TextTable table({"NAME", "BASE", "TRAIN NAME", "RANK", "ALPHA", "PATH"});
     for (const auto& record : trained) {
-        table.addRow({record.name, record.baseTechnicalName, record.trainName, record.facts.value("r", nlohmann::json()).dump(),
+        table.addRow({record.name, record.baseTechnicalName, record.trainName,
+                      record.facts.value("r", nlohmann::json()).dump(),
                       record.facts.value("lora_alpha", nlohmann::json()).dump(), record.adapterPath});
     }
     if (table.isEmpty()) {

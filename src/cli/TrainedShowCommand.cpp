@@ -1,7 +1,6 @@
 #include "TrainedShowCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 

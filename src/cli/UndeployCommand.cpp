@@ -1,7 +1,6 @@
 #include "UndeployCommand.h"
 
 #include "CommandContext.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DeploymentMaintenance.h"

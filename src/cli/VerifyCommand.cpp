@@ -3,7 +3,6 @@
 #include "CommandContext.h"
 #include "InterruptGuard.h"
 #include "ProgressReporter.h"
-
 #include "deepext/base/Error.h"
 #include "deepext/workflow/SavedModelOperations.h"
 

@@ -5,9 +5,8 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -48,7 +47,10 @@ protected:
         return nlohmann::json::parse(in);
     }
 
-    nlohmann::json records() { return nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json")}).out); }
+    nlohmann::json records()
+    {
+        return nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json")}).out);
+    }
 
     int blobPosts() const
     {
@@ -136,13 +138,13 @@ TEST_F(CliDeploy, BadRequests_AreRefusedBeforeAnyUpload)
 TEST_F(CliDeploy, MissingTemplate_IsRefusedWithHowToAddOne)
 {
     const QString demo = m_ws + QStringLiteral("/demo");
-    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("add"), demo + QStringLiteral("/base"), QStringLiteral("--name"),
-                   QStringLiteral("bare")})
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("add"), demo + QStringLiteral("/base"),
+                   QStringLiteral("--name"), QStringLiteral("bare")})
                   .exitCode,
               0);
-    const auto trained = cli({QStringLiteral("trained"), QStringLiteral("add"), demo + QStringLiteral("/adapter"),
-                              QStringLiteral("--base"), QStringLiteral("bare"), QStringLiteral("--train-name"),
-                              QStringLiteral("t")});
+    const auto trained =
+        cli({QStringLiteral("trained"), QStringLiteral("add"), demo + QStringLiteral("/adapter"),
+             QStringLiteral("--base"), QStringLiteral("bare"), QStringLiteral("--train-name"), QStringLiteral("t")});
     ASSERT_EQ(trained.exitCode, 0) << trained.err;
     const auto save = cli({QStringLiteral("save"), QString::fromStdString(trained.out).trimmed()});
     ASSERT_EQ(save.exitCode, 0) << save.err;
@@ -182,7 +184,8 @@ TEST_F(CliDeploy, InlineCreateError_IsShownVerbatimAndRecordedFailed)
 
 TEST_F(CliDeploy, Undeploy_RemovesFromOllamaAndKeepsTheRecord)
 {
-    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("Demo-Model")});
+    const auto deploy =
+        cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("Demo-Model")});
     ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
     ASSERT_TRUE(m_server->model(QStringLiteral("demo-model")).has_value());
     auto result = cli({QStringLiteral("undeploy"), QStringLiteral("demo-model:latest")});
@@ -200,15 +203,18 @@ TEST_F(CliDeploy, Refresh_MarksModelsTheServerNoLongerHas)
 {
     const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("gone-soon")});
     ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
-    auto list = nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
+    auto list = nlohmann::json::parse(
+        cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
     EXPECT_TRUE(list[0]["present_on_server"].get<bool>());
     // Removed behind our back (e.g. `ollama rm`).
     const QString stateDir = m_server->stateDir();
     m_server.reset();
     fs::remove_all(stateDir.toStdString() + "/manifests");
     m_server = std::make_unique<FakeOllamaServer>(stateDir);
-    ASSERT_TRUE(m_server->listen(static_cast<quint16>(QUrl(QString::fromStdString(list[0]["url"].get<std::string>())).port())));
-    list = nlohmann::json::parse(cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
+    ASSERT_TRUE(
+        m_server->listen(static_cast<quint16>(QUrl(QString::fromStdString(list[0]["url"].get<std::string>())).port())));
+    list = nlohmann::json::parse(
+        cli({QStringLiteral("deployed"), QStringLiteral("--json"), QStringLiteral("--refresh")}).out);
     EXPECT_FALSE(list[0]["present_on_server"].get<bool>());
     EXPECT_EQ(list[0]["status"], "deployed");
 }

@@ -4,9 +4,8 @@
 #include <QDir>
 #include <QTemporaryDir>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -48,8 +47,8 @@ TEST(CliFoundation, Demo_RegistersBaseAndTrainedModel)
     EXPECT_TRUE(trainedJson[0].contains("path"));
     EXPECT_EQ(demo.out, name + "\n");
 
-    const auto bases = runCli({QStringLiteral("--workspace"), ws, QStringLiteral("base"), QStringLiteral("list"),
-                               QStringLiteral("--json")});
+    const auto bases = runCli(
+        {QStringLiteral("--workspace"), ws, QStringLiteral("base"), QStringLiteral("list"), QStringLiteral("--json")});
     ASSERT_EQ(bases.exitCode, 0) << bases.err;
     const auto baseJson = nlohmann::json::parse(bases.out);
     ASSERT_EQ(baseJson.size(), 1U);
@@ -106,8 +105,9 @@ TEST(CliFoundation, Demo_IsDeterministicAcrossWorkspaces)
 TEST(CliFoundation, BaseAdd_NonexistentPathIsOneErrorLineNamingIt)
 {
     QTemporaryDir dir;
-    const auto result = runCli({QStringLiteral("--workspace"), dir.path(), QStringLiteral("base"), QStringLiteral("add"),
-                                QStringLiteral("/nonexistent"), QStringLiteral("--name"), QStringLiteral("x")});
+    const auto result =
+        runCli({QStringLiteral("--workspace"), dir.path(), QStringLiteral("base"), QStringLiteral("add"),
+                QStringLiteral("/nonexistent"), QStringLiteral("--name"), QStringLiteral("x")});
     EXPECT_EQ(result.exitCode, 1);
     EXPECT_EQ(errorLineCount(result.err), 1) << result.err;
     EXPECT_NE(result.err.find("/nonexistent"), std::string::npos) << result.err;
@@ -135,17 +135,18 @@ TEST(CliFoundation, BaseAdd_RefusesFoldersThatAreNotModelsAndBadNames)
     QTemporaryDir dir;
     const QStringList ws{QStringLiteral("--workspace"), dir.path() + QStringLiteral("/ws")};
     QDir().mkpath(dir.path() + QStringLiteral("/empty"));
-    auto result = runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"), dir.path() + QStringLiteral("/empty"),
-                                          QStringLiteral("--name"), QStringLiteral("e")});
+    auto result =
+        runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"), dir.path() + QStringLiteral("/empty"),
+                                QStringLiteral("--name"), QStringLiteral("e")});
     EXPECT_EQ(result.exitCode, 1);
     EXPECT_NE(result.err.find("config.json"), std::string::npos) << result.err;
     // A config-only folder (a real published config, no weights).
-    result = runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"),
-                                     realworld("BrianYAU-NTEC__olmOCR"), QStringLiteral("--name"), QStringLiteral("o")});
+    result = runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"), realworld("BrianYAU-NTEC__olmOCR"),
+                                     QStringLiteral("--name"), QStringLiteral("o")});
     EXPECT_EQ(result.exitCode, 1);
     EXPECT_NE(result.err.find("safetensors"), std::string::npos) << result.err;
-    result = runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"), dir.path(), QStringLiteral("--name"),
-                                     QStringLiteral("../evil")});
+    result = runCli(ws + QStringList{QStringLiteral("base"), QStringLiteral("add"), dir.path(),
+                                     QStringLiteral("--name"), QStringLiteral("../evil")});
     EXPECT_EQ(result.exitCode, 2) << result.err;
     EXPECT_NE(result.err.find("../evil"), std::string::npos) << result.err;
 }
@@ -159,8 +160,10 @@ TEST(CliFoundation, TrainedAdd_RefusesNonLoraAdaptersByNameAndWarnsOnOtherBase)
     const QStringList tail{QStringLiteral("--base"), QStringLiteral("demo-llama"), QStringLiteral("--train-name"),
                            QStringLiteral("t1")};
 
-    auto result = runCli(add + QStringList{realworld("huggingface__peft__examples__conditional_generation__bigscience__"
-                                                     "mt0-large_IA3_SEQ_2_SEQ_LM")} + tail);
+    auto result = runCli(add +
+                         QStringList{realworld("huggingface__peft__examples__conditional_generation__bigscience__"
+                                               "mt0-large_IA3_SEQ_2_SEQ_LM")} +
+                         tail);
     EXPECT_EQ(result.exitCode, 1);
     EXPECT_NE(result.err.find("IA3"), std::string::npos) << result.err;
 
@@ -217,14 +220,16 @@ TEST(CliFoundation, Environments_AddListDefaultRemove)
                                       QStringLiteral("--url"), QStringLiteral("ftp://x")})
                   .exitCode,
               2);
-    EXPECT_EQ(runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("default"), QStringLiteral("lab")}).exitCode, 0);
+    EXPECT_EQ(
+        runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("default"), QStringLiteral("lab")}).exitCode, 0);
     auto list = runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("--json")});
     ASSERT_EQ(list.exitCode, 0);
     auto json = nlohmann::json::parse(list.out);
     ASSERT_EQ(json.size(), 2U);
     EXPECT_FALSE(json[0]["default"].get<bool>());
     EXPECT_TRUE(json[1]["default"].get<bool>());
-    EXPECT_EQ(runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("remove"), QStringLiteral("lab")}).exitCode, 0);
+    EXPECT_EQ(runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("remove"), QStringLiteral("lab")}).exitCode,
+              0);
     list = runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("--json")});
     json = nlohmann::json::parse(list.out);
     ASSERT_EQ(json.size(), 1U);
@@ -244,7 +249,8 @@ TEST(CliFoundation, WorkspaceFromEnvironment_IsUsed)
 TEST(CliFoundation, List_IsAnEmptyJsonArrayBeforeAnySave)
 {
     QTemporaryDir dir;
-    const auto result = runCli({QStringLiteral("--workspace"), dir.path(), QStringLiteral("list"), QStringLiteral("--json")});
+    const auto result =
+        runCli({QStringLiteral("--workspace"), dir.path(), QStringLiteral("list"), QStringLiteral("--json")});
     ASSERT_EQ(result.exitCode, 0) << result.err;
     EXPECT_EQ(nlohmann::json::parse(result.out), nlohmann::json::array());
 }

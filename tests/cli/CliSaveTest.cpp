@@ -5,9 +5,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -164,9 +163,9 @@ TEST_F(CliSave, Merge_WithoutWorkspaceWritesTheSameModelFiles)
     ASSERT_EQ(save.exitCode, 0) << save.err;
     const std::string savedDir = ws() + "/saved_models/" + QString::fromStdString(save.out).trimmed().toStdString();
     const QString out = m_dir.path() + QStringLiteral("/merged");
-    const auto merge = runCli({QStringLiteral("merge"), QStringLiteral("--base"), m_ws + QStringLiteral("/demo/base"),
-                               QStringLiteral("--adapter"), m_ws + QStringLiteral("/demo/adapter"),
-                               QStringLiteral("--out"), out});
+    const auto merge =
+        runCli({QStringLiteral("merge"), QStringLiteral("--base"), m_ws + QStringLiteral("/demo/base"),
+                QStringLiteral("--adapter"), m_ws + QStringLiteral("/demo/adapter"), QStringLiteral("--out"), out});
     ASSERT_EQ(merge.exitCode, 0) << merge.err;
     for (const auto& entry : fs::directory_iterator(savedDir)) {
         const std::string name = entry.path().filename().string();
@@ -177,9 +176,9 @@ TEST_F(CliSave, Merge_WithoutWorkspaceWritesTheSameModelFiles)
         EXPECT_EQ(bytesOf(entry.path().string()), bytesOf(out.toStdString() + "/" + name)) << name;
     }
     // An existing non-empty --out is refused and left alone.
-    const auto again = runCli({QStringLiteral("merge"), QStringLiteral("--base"), m_ws + QStringLiteral("/demo/base"),
-                               QStringLiteral("--adapter"), m_ws + QStringLiteral("/demo/adapter"),
-                               QStringLiteral("--out"), out});
+    const auto again =
+        runCli({QStringLiteral("merge"), QStringLiteral("--base"), m_ws + QStringLiteral("/demo/base"),
+                QStringLiteral("--adapter"), m_ws + QStringLiteral("/demo/adapter"), QStringLiteral("--out"), out});
     EXPECT_EQ(again.exitCode, 1);
     EXPECT_EQ(errorLineCount(again.err), 1) << again.err;
 }
@@ -266,7 +265,8 @@ TEST_F(CliSave, ConcurrentSaves_OfOneTrainedModelGetDistinctNames)
     QProcess second;
     for (QProcess* p : {&first, &second}) {
         p->setStandardInputFile(QProcess::nullDevice());
-        p->start(QStringLiteral(DEEPEXT_CLI_PATH), {QStringLiteral("--workspace"), m_ws, QStringLiteral("save"), m_trained});
+        p->start(QStringLiteral(DEEPEXT_CLI_PATH),
+                 {QStringLiteral("--workspace"), m_ws, QStringLiteral("save"), m_trained});
     }
     ASSERT_TRUE(first.waitForFinished(120000));
     ASSERT_TRUE(second.waitForFinished(120000));

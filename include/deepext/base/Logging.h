@@ -11,9 +11,9 @@ namespace deepext::logging {
 // for the CLI, stderr at the chosen level. Qt messages are routed into the "qt" logger.
 struct Options
 {
-    std::string level = "info";     // trace|debug|info|warn|error|critical|off: applies to stderr
-    bool toStderr = false;          // the CLI logs to stderr, the GUI does not
-    std::string logDirectory;       // empty: no file sink
+    std::string level = "info"; // trace|debug|info|warn|error|critical|off: applies to stderr
+    bool toStderr = false;      // the CLI logs to stderr, the GUI does not
+    std::string logDirectory;   // empty: no file sink
 };
 
 void init(const Options& options);

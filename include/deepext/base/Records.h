@@ -11,11 +11,11 @@ namespace deepext {
 struct BaseModelRecord
 {
     std::string technicalName;
-    std::string modelName;         // display name
-    std::string path;              // absolute
-    std::string templateText;      // the Deployment Template File's content (empty: none)
-    std::string templateSource;    // the file it was read from
-    std::string addedAt;           // ISO 8601 UTC
+    std::string modelName;                           // display name
+    std::string path;                                // absolute
+    std::string templateText;                        // the Deployment Template File's content (empty: none)
+    std::string templateSource;                      // the file it was read from
+    std::string addedAt;                             // ISO 8601 UTC
     nlohmann::json facts = nlohmann::json::object(); // architecture, dtype, parameterCount, diskSize, ...
 };
 
@@ -25,8 +25,8 @@ struct TrainedModelRecord
     std::string name;
     std::string trainName;
     std::string baseTechnicalName;
-    std::string adapterPath;       // absolute
-    std::string uuid;              // the full UUID whose first 4 hex digits are in the name
+    std::string adapterPath; // absolute
+    std::string uuid;        // the full UUID whose first 4 hex digits are in the name
     std::string createdAt;
     nlohmann::json facts = nlohmann::json::object(); // peft type, r, alpha, targets, base_model_name_or_path
 };
@@ -43,18 +43,18 @@ struct EnvironmentRecord
 struct DeploymentRecord
 {
     std::string uuid;
-    std::string ollamaName;        // the name actually used in Ollama
+    std::string ollamaName; // the name actually used in Ollama
     std::string savedModel;
-    std::string environment;       // environment name, or empty when a URL was given directly
+    std::string environment; // environment name, or empty when a URL was given directly
     std::string url;
     std::string quantization;
-    std::string status;            // deploying | deployed | failed | cancelled | removed (interrupted is derived)
-    std::string message;           // the server's exact text on failure
+    std::string status;  // deploying | deployed | failed | cancelled | removed (interrupted is derived)
+    std::string message; // the server's exact text on failure
     std::string modelDigest;
     std::string startedAt;
     std::string endedAt;
     std::int64_t pid = 0;
-    bool presentOnServer = true;   // from the last --refresh
+    bool presentOnServer = true; // from the last --refresh
     std::string refreshedAt;
 };
 

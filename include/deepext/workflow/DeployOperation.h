@@ -23,16 +23,15 @@ struct DeployOutcome;
 
 struct DeployOptions
 {
-    std::string environment;          // a configured environment's name; empty: --url, else the default, else OLLAMA_HOST
-    std::string url;                  // an Ollama URL given directly
+    std::string environment; // a configured environment's name; empty: --url, else the default, else OLLAMA_HOST
+    std::string url;         // an Ollama URL given directly
     std::string quantization = "q4_K_M"; // no_quantization | q8_0 | q4_K_M | q4_K_S
-    std::string ollamaName;           // empty: <saved>_d_<4hex>_<quant>
-    std::string system;               // overrides the template file's SYSTEM
+    std::string ollamaName;              // empty: <saved>_d_<4hex>_<quant>
+    std::string system;                  // overrides the template file's SYSTEM
     std::vector<std::string> parameters; // "KEY=VALUE", merged over the template file's PARAMETERs
-    std::string templateFile;         // overrides the base model's Deployment Template File
-    bool autodetectTemplate = false;  // let Ollama take the template from tokenizer_config.json
+    std::string templateFile;            // overrides the base model's Deployment Template File
+    bool autodetectTemplate = false;     // let Ollama take the template from tokenizer_config.json
 };
-
 
 // What would be sent, resolved before anything touches the network (the deploy dialog previews it).
 struct ResolvedDeployment

@@ -2,20 +2,22 @@
 
 #include "deepext/base/Error.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <unistd.h>
 
 namespace deepext {
 namespace {
 
-std::string errnoText() { return std::strerror(errno); }
+std::string errnoText()
+{
+    return std::strerror(errno);
+}
 
 } // namespace
 
@@ -35,10 +37,9 @@ void writeFileAtomically(const std::string& path, const std::string& content)
     const fs::path target(path);
     const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::random_device random;
-    const std::string tempPath =
-        (directory / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(random())))
-            .string();
+    const std::string tempPath = (directory / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                                               "-" + std::to_string(random())))
+                                     .string();
     const int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         throw Error("cannot write " + path + ": " + errnoText() + " (check that the folder exists and is writable)");

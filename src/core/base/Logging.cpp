@@ -1,7 +1,7 @@
 #include "deepext/base/Logging.h"
 
-#include <QtGlobal>
 #include <QString>
+#include <QtGlobal>
 
 #include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
@@ -64,7 +64,8 @@ void qtMessageHandler(QtMsgType type, const QMessageLogContext&, const QString& 
 
 bool isValidLevel(const std::string& level)
 {
-    static const std::array<std::string, 8> levels{"trace", "debug", "info", "warn", "warning", "error", "critical", "off"};
+    static const std::array<std::string, 8> levels{"trace",   "debug", "info",     "warn",
+                                                   "warning", "error", "critical", "off"};
     return std::find(levels.begin(), levels.end(), level) != levels.end();
 }
 
@@ -108,7 +109,8 @@ void setLogDirectory(const std::string& directory)
     std::filesystem::create_directories(directory, ec);
     try {
         // 5 MiB per file, 3 files kept: logs never grow without bound.
-        auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(directory + "/deepext.log", 5 * 1024 * 1024, 3);
+        auto sink =
+            std::make_shared<spdlog::sinks::rotating_file_sink_mt>(directory + "/deepext.log", 5 * 1024 * 1024, 3);
         sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %P %l [%n] %v");
         sink->set_level(spdlog::level::debug);
         s_fileSink = sink;
@@ -123,10 +125,25 @@ void addSink(std::shared_ptr<spdlog::sinks::sink> sink)
     distSink()->add_sink(std::move(sink));
 }
 
-std::shared_ptr<spdlog::logger> core() { return named("core"); }
-std::shared_ptr<spdlog::logger> merge() { return named("merge"); }
-std::shared_ptr<spdlog::logger> net() { return named("net"); }
-std::shared_ptr<spdlog::logger> ui() { return named("ui"); }
-std::shared_ptr<spdlog::logger> cli() { return named("cli"); }
+std::shared_ptr<spdlog::logger> core()
+{
+    return named("core");
+}
+std::shared_ptr<spdlog::logger> merge()
+{
+    return named("merge");
+}
+std::shared_ptr<spdlog::logger> net()
+{
+    return named("net");
+}
+std::shared_ptr<spdlog::logger> ui()
+{
+    return named("ui");
+}
+std::shared_ptr<spdlog::logger> cli()
+{
+    return named("cli");
+}
 
 } // namespace deepext::logging

@@ -31,7 +31,8 @@ std::string checkTechnicalName(const std::string& name, const std::string& what)
     }
     for (const char c : name) {
         if (!isNameChar(static_cast<unsigned char>(c))) {
-            std::string shown = std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c) : std::string("a control character");
+            std::string shown =
+                std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c) : std::string("a control character");
             if (c == ' ') {
                 shown = "a space";
             }

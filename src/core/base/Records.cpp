@@ -26,8 +26,12 @@ std::string isoNowUtc()
 
 void to_json(nlohmann::json& j, const BaseModelRecord& r)
 {
-    j = {{"technical_name", r.technicalName}, {"model_name", r.modelName},         {"path", r.path},
-         {"template", r.templateText},        {"template_source", r.templateSource}, {"added_at", r.addedAt},
+    j = {{"technical_name", r.technicalName},
+         {"model_name", r.modelName},
+         {"path", r.path},
+         {"template", r.templateText},
+         {"template_source", r.templateSource},
+         {"added_at", r.addedAt},
          {"facts", r.facts}};
 }
 
@@ -46,8 +50,12 @@ void from_json(const nlohmann::json& j, BaseModelRecord& r)
 
 void to_json(nlohmann::json& j, const TrainedModelRecord& r)
 {
-    j = {{"name", r.name},           {"train_name", r.trainName}, {"base", r.baseTechnicalName},
-         {"path", r.adapterPath},    {"uuid", r.uuid},            {"created_at", r.createdAt},
+    j = {{"name", r.name},
+         {"train_name", r.trainName},
+         {"base", r.baseTechnicalName},
+         {"path", r.adapterPath},
+         {"uuid", r.uuid},
+         {"created_at", r.createdAt},
          {"facts", r.facts}};
 }
 

@@ -96,15 +96,42 @@ Workspace Workspace::open(const std::string& root, bool cleanUp)
     return workspace;
 }
 
-std::string Workspace::workspaceFile() const { return m_root + "/workspace.json"; }
-std::string Workspace::baseModelsFile() const { return m_root + "/base_models.json"; }
-std::string Workspace::trainedModelsFile() const { return m_root + "/trained_models.json"; }
-std::string Workspace::deploymentsFile() const { return m_root + "/deployments.json"; }
-std::string Workspace::savedModelsDir() const { return m_root + "/saved_models"; }
-std::string Workspace::stagingDir() const { return m_root + "/.staging"; }
-std::string Workspace::trashDir() const { return m_root + "/.trash"; }
-std::string Workspace::logsDir() const { return m_root + "/logs"; }
-std::string Workspace::locksDir() const { return m_root + "/.locks"; }
+std::string Workspace::workspaceFile() const
+{
+    return m_root + "/workspace.json";
+}
+std::string Workspace::baseModelsFile() const
+{
+    return m_root + "/base_models.json";
+}
+std::string Workspace::trainedModelsFile() const
+{
+    return m_root + "/trained_models.json";
+}
+std::string Workspace::deploymentsFile() const
+{
+    return m_root + "/deployments.json";
+}
+std::string Workspace::savedModelsDir() const
+{
+    return m_root + "/saved_models";
+}
+std::string Workspace::stagingDir() const
+{
+    return m_root + "/.staging";
+}
+std::string Workspace::trashDir() const
+{
+    return m_root + "/.trash";
+}
+std::string Workspace::logsDir() const
+{
+    return m_root + "/logs";
+}
+std::string Workspace::locksDir() const
+{
+    return m_root + "/.locks";
+}
 
 void Workspace::ensureLayout() const
 {
@@ -278,10 +305,9 @@ void Workspace::removeBaseModel(const std::string& technicalName) const
     updateJsonFile(baseModelsFile(), [&](nlohmann::json& file) {
         auto& items = arrayOf(file, BaseKey);
         const auto before = items.size();
-        items.erase(std::remove_if(items.begin(), items.end(),
-                                   [&](const nlohmann::json& item) {
-                                       return item.value("technical_name", "") == technicalName;
-                                   }),
+        items.erase(std::remove_if(
+                        items.begin(), items.end(),
+                        [&](const nlohmann::json& item) { return item.value("technical_name", "") == technicalName; }),
                     items.end());
         if (items.size() == before) {
             throw Error("no base model named '" + technicalName + "' (see 'deepext-cli base list')");

@@ -123,9 +123,9 @@ nlohmann::ordered_json tokenizerJson(int& vocabSize)
     for (char c = 'a'; c <= 'z'; ++c) {
         merges.emplace_back(space, std::string(1, c));
     }
-    for (const char* bigram : {"th", "he", "in", "er", "an", "re", "on", "at", "en", "nd", "ti", "es",
-                               "or", "te", "of", "ed", "is", "it", "al", "ar", "st", "to", "nt", "ng",
-                               "se", "ha", "as", "ou", "io", "le", "ve", "co", "me", "de", "hi"}) {
+    for (const char* bigram :
+         {"th", "he", "in", "er", "an", "re", "on", "at", "en", "nd", "ti", "es", "or", "te", "of", "ed", "is", "it",
+          "al", "ar", "st", "to", "nt", "ng", "se", "ha", "as", "ou", "io", "le", "ve", "co", "me", "de", "hi"}) {
         merges.emplace_back(std::string(1, bigram[0]), std::string(1, bigram[1]));
     }
     nlohmann::ordered_json mergeList = nlohmann::ordered_json::array();
@@ -136,8 +136,13 @@ nlohmann::ordered_json tokenizerJson(int& vocabSize)
     }
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
     for (const auto& special : specialTokens()) {
-        added.push_back({{"id", next++}, {"content", special}, {"single_word", false}, {"lstrip", false},
-                         {"rstrip", false}, {"normalized", false}, {"special", true}});
+        added.push_back({{"id", next++},
+                         {"content", special},
+                         {"single_word", false},
+                         {"lstrip", false},
+                         {"rstrip", false},
+                         {"normalized", false},
+                         {"special", true}});
     }
     vocabSize = next;
     const nlohmann::ordered_json byteLevel = {
@@ -216,9 +221,10 @@ std::vector<TensorBlob> adapterTensors()
 {
     std::vector<TensorBlob> tensors;
     for (int layer = 0; layer < Layers; ++layer) {
-        for (const auto& [module, out] : std::vector<std::pair<std::string, int>>{
-                 {"q_proj", Heads * HeadDim}, {"k_proj", KvHeads * HeadDim}, {"v_proj", KvHeads * HeadDim},
-                 {"o_proj", Hidden}}) {
+        for (const auto& [module, out] : std::vector<std::pair<std::string, int>>{{"q_proj", Heads * HeadDim},
+                                                                                  {"k_proj", KvHeads * HeadDim},
+                                                                                  {"v_proj", KvHeads * HeadDim},
+                                                                                  {"o_proj", Hidden}}) {
             const std::string p = "base_model.model.model.layers." + std::to_string(layer) + ".self_attn." + module;
             tensors.push_back(randomTensor(p + ".lora_A.weight", Dtype::F32, {Rank, Hidden}, 0.1F));
             tensors.push_back(randomTensor(p + ".lora_B.weight", Dtype::F32, {out, Rank}, 0.01F));
@@ -236,14 +242,22 @@ nlohmann::json trainerState()
         // A plausible, deterministic decaying loss with a little wobble.
         const double loss = std::round((0.9 + 1.6 * std::exp(-step / 9.0) + 0.03 * ((step / 3) % 2)) * 10000) / 10000;
         const double lr = 2e-4 * (1.0 - static_cast<double>(step) / Steps);
-        history.push_back({{"epoch", epoch}, {"grad_norm", 0.5 + 0.01 * step}, {"learning_rate", lr}, {"loss", loss},
+        history.push_back({{"epoch", epoch},
+                           {"grad_norm", 0.5 + 0.01 * step},
+                           {"learning_rate", lr},
+                           {"loss", loss},
                            {"step", step}});
         if (step % 15 == 0) {
             history.push_back({{"epoch", epoch}, {"eval_loss", loss + 0.12}, {"eval_runtime", 1.25}, {"step", step}});
         }
     }
-    history.push_back({{"epoch", 3.0}, {"step", Steps}, {"total_flos", 1234567.0}, {"train_loss", 1.4321},
-                       {"train_runtime", 42.5}, {"train_samples_per_second", 2.82}, {"train_steps_per_second", 0.706}});
+    history.push_back({{"epoch", 3.0},
+                       {"step", Steps},
+                       {"total_flos", 1234567.0},
+                       {"train_loss", 1.4321},
+                       {"train_runtime", 42.5},
+                       {"train_samples_per_second", 2.82},
+                       {"train_steps_per_second", 0.706}});
     return {{"best_metric", nullptr},
             {"best_model_checkpoint", nullptr},
             {"epoch", 3.0},
@@ -312,34 +326,32 @@ void DemoGenerator::writeFiles(const std::string& directory)
                                            {"use_cache", true},
                                            {"vocab_size", vocabSize}};
     writeIfChanged(base + "/config.json", config.dump(2) + "\n");
-    writeIfChanged(base + "/generation_config.json",
-                   nlohmann::ordered_json{{"bos_token_id", 317},
-                                          {"do_sample", true},
-                                          {"eos_token_id", {318, 319}},
-                                          {"temperature", 0.7},
-                                          {"transformers_version", "4.46.0"}}
-                           .dump(2) +
-                       "\n");
+    writeIfChanged(base + "/generation_config.json", nlohmann::ordered_json{{"bos_token_id", 317},
+                                                                            {"do_sample", true},
+                                                                            {"eos_token_id", {318, 319}},
+                                                                            {"temperature", 0.7},
+                                                                            {"transformers_version", "4.46.0"}}
+                                                             .dump(2) +
+                                                         "\n");
     nlohmann::ordered_json addedDecoder = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < specialTokens().size(); ++i) {
         addedDecoder[std::to_string(317 + i)] = {{"content", specialTokens()[i]}, {"lstrip", false},
-                                                  {"normalized", false}, {"rstrip", false},
-                                                  {"single_word", false}, {"special", true}};
+                                                 {"normalized", false},           {"rstrip", false},
+                                                 {"single_word", false},          {"special", true}};
     }
-    writeIfChanged(
-        base + "/tokenizer_config.json",
-        nlohmann::ordered_json{
-            {"added_tokens_decoder", addedDecoder},
-            {"bos_token", "<|begin_of_text|>"},
-            {"chat_template", "{{ bos_token }}{% for message in messages %}{{ message['role'] }}: "
-                              "{{ message['content'] }}<|eot_id|>{% endfor %}{% if add_generation_prompt %}"
-                              "assistant: {% endif %}"},
-            {"clean_up_tokenization_spaces", true},
-            {"eos_token", "<|eot_id|>"},
-            {"model_max_length", 2048},
-            {"tokenizer_class", "PreTrainedTokenizerFast"}}
-                .dump(2) +
-            "\n");
+    writeIfChanged(base + "/tokenizer_config.json",
+                   nlohmann::ordered_json{
+                       {"added_tokens_decoder", addedDecoder},
+                       {"bos_token", "<|begin_of_text|>"},
+                       {"chat_template", "{{ bos_token }}{% for message in messages %}{{ message['role'] }}: "
+                                         "{{ message['content'] }}<|eot_id|>{% endfor %}{% if add_generation_prompt %}"
+                                         "assistant: {% endif %}"},
+                       {"clean_up_tokenization_spaces", true},
+                       {"eos_token", "<|eot_id|>"},
+                       {"model_max_length", 2048},
+                       {"tokenizer_class", "PreTrainedTokenizerFast"}}
+                           .dump(2) +
+                       "\n");
     writeIfChanged(base + "/README.md", "---\nlicense: apache-2.0\nlanguage:\n- en\nlibrary_name: transformers\n"
                                         "pipeline_tag: text-generation\n---\n\n# Demo Llama (tiny)\n\n"
                                         "A tiny, randomly initialised Llama checkpoint generated by DeepExtension "

@@ -81,9 +81,8 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
         }
     } else if (!options.url.empty()) {
         QString warning;
-        resolved.serverUrl = ollama::OllamaHost::connectable(QString::fromStdString(options.url), &warning)
-                                 .toString()
-                                 .toStdString();
+        resolved.serverUrl =
+            ollama::OllamaHost::connectable(QString::fromStdString(options.url), &warning).toString().toStdString();
         if (!warning.isEmpty()) {
             resolved.warnings.push_back(warning.toStdString());
         }
@@ -174,8 +173,8 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
 
     try {
         const auto config = nlohmann::json::parse(readWholeFile(resolved.modelDirectory + "/config.json"));
-        if (auto it = config.find("architectures"); it != config.end() && it->is_array() && !it->empty() &&
-                                                    (*it)[0].is_string()) {
+        if (auto it = config.find("architectures");
+            it != config.end() && it->is_array() && !it->empty() && (*it)[0].is_string()) {
             resolved.architecture = (*it)[0].get<std::string>();
         }
     } catch (const std::exception&) {

@@ -66,9 +66,9 @@ void DeploymentMaintenance::refresh()
                 details += (details.empty() ? "" : "\n") + problem;
             }
             emit finished(problems->empty(),
-                          problems->empty() ? tr("Refreshed.")
-                                            : tr("%n server(s) did not answer.", nullptr,
-                                                 static_cast<int>(problems->size())),
+                          problems->empty()
+                              ? tr("Refreshed.")
+                              : tr("%n server(s) did not answer.", nullptr, static_cast<int>(problems->size())),
                           QString::fromStdString(details));
             *next = nullptr; // break the self-reference
             return;
@@ -106,7 +106,8 @@ void DeploymentMaintenance::refresh()
                             m_workspace.upsertDeployment(record);
                         }
                     }
-                    QMetaObject::invokeMethod(this, [next] { (*next)(); }, Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        this, [next] { (*next)(); }, Qt::QueuedConnection);
                 });
     };
     (*next)();
@@ -144,8 +145,8 @@ void DeploymentMaintenance::undeploy(const std::string& ollamaName)
         client = clientFor(m_network, target->url, caFileFor(m_workspace, *target), this);
     } catch (const Error& error) {
         const QString message = QString::fromStdString(error.message());
-        QMetaObject::invokeMethod(this, [this, message] { emit finished(false, message, QString()); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, message] { emit finished(false, message, QString()); }, Qt::QueuedConnection);
         return;
     }
     auto* call = client->deleteModel(QString::fromStdString(target->ollamaName));
@@ -162,14 +163,13 @@ void DeploymentMaintenance::undeploy(const std::string& ollamaName)
                 record.endedAt = isoNowUtc();
                 m_workspace.upsertDeployment(record);
                 logging::net()->info("removed {} from {}", record.ollamaName, record.url);
-                emit finished(true,
-                              wasThere ? tr("Removed %1 from %2.")
-                                             .arg(QString::fromStdString(record.ollamaName),
-                                                  QString::fromStdString(record.url))
-                                       : tr("%1 was already gone from %2; the record is marked removed.")
-                                             .arg(QString::fromStdString(record.ollamaName),
-                                                  QString::fromStdString(record.url)),
-                              QString());
+                emit finished(
+                    true,
+                    wasThere ? tr("Removed %1 from %2.")
+                                   .arg(QString::fromStdString(record.ollamaName), QString::fromStdString(record.url))
+                             : tr("%1 was already gone from %2; the record is marked removed.")
+                                   .arg(QString::fromStdString(record.ollamaName), QString::fromStdString(record.url)),
+                    QString());
             });
 }
 
@@ -180,8 +180,8 @@ void DeploymentMaintenance::testConnection(const QString& url, const QString& ca
         client = clientFor(m_network, url.toStdString(), caFile.toStdString(), this);
     } catch (const Error& error) {
         const QString message = QString::fromStdString(error.message());
-        QMetaObject::invokeMethod(this, [this, message] { emit connectionTested(false, message); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, message] { emit connectionTested(false, message); }, Qt::QueuedConnection);
         return;
     }
     auto* call = client->testConnection();

@@ -164,12 +164,9 @@ TrainedModelRecord ModelRegistration::addTrainedModel(const std::string& directo
     record.baseTechnicalName = baseTechnicalName;
     record.adapterPath = dir;
     record.createdAt = isoNowUtc();
-    record.facts = {{"peft_type", config.peftType},
-                    {"r", config.r},
-                    {"lora_alpha", config.loraAlpha},
-                    {"use_rslora", config.useRslora},
-                    {"use_dora", config.useDora},
-                    {"base_model_name_or_path", config.baseModelNameOrPath}};
+    record.facts = {{"peft_type", config.peftType},   {"r", config.r},
+                    {"lora_alpha", config.loraAlpha}, {"use_rslora", config.useRslora},
+                    {"use_dora", config.useDora},     {"base_model_name_or_path", config.baseModelNameOrPath}};
     if (!config.taskType.empty()) {
         record.facts["task_type"] = config.taskType;
     }
@@ -183,12 +180,15 @@ TrainedModelRecord ModelRegistration::addTrainedModel(const std::string& directo
         if (auto it = base->facts.find("name_or_path"); it != base->facts.end() && it->is_string()) {
             candidates.push_back(squash(fs::path(it->get<std::string>()).filename().string()));
         }
-        const bool looksRight = !claimedLeaf.empty() && std::any_of(candidates.begin(), candidates.end(), [&](const auto& c) {
-            return !c.empty() && (c.find(claimedLeaf) != std::string::npos || claimedLeaf.find(c) != std::string::npos);
-        });
+        const bool looksRight =
+            !claimedLeaf.empty() && std::any_of(candidates.begin(), candidates.end(), [&](const auto& c) {
+                return !c.empty() &&
+                       (c.find(claimedLeaf) != std::string::npos || claimedLeaf.find(c) != std::string::npos);
+            });
         if (!looksRight) {
-            m_warnings.push_back("the adapter was trained on '" + claimed + "', which does not look like the base model '" +
-                                 base->technicalName + "' (" + base->path + "); check that you chose the right base");
+            m_warnings.push_back("the adapter was trained on '" + claimed +
+                                 "', which does not look like the base model '" + base->technicalName + "' (" +
+                                 base->path + "); check that you chose the right base");
         }
     }
     return m_workspace.addTrainedModel(record, naming::localDateStamp());

@@ -2,6 +2,7 @@
 
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
+#include "deepext/base/FaultInjection.h"
 #include "deepext/base/Logging.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/OperationLock.h"
@@ -11,17 +12,15 @@
 #include "deepext/card/ModelCard.h"
 #include "deepext/card/ModelCardFiles.h"
 #include "deepext/merge/LoraMerger.h"
-#include "deepext/base/FaultInjection.h"
-
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <linux/fs.h>
 #include <memory>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -85,6 +84,14 @@ SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& t
     if (!base) {
         throw Error("the base model '" + trained->baseTechnicalName + "' of trained model '" + trainedName +
                     "' is no longer registered; add it again with 'deepext-cli base add'");
+    }
+
+    // The name comes from trained_models.json, which a user may have edited by hand, and becomes a folder and a
+    // lock file name: it must stay one safe path component (no "..", no slash), or the model could land where
+    // nothing can show or delete it.
+    if (!naming::isSafePathComponent(naming::savedName(trained->name, "00000000-0000-4000-8000-000000000000"))) {
+        throw Error("the trained model name '" + trained->name + "' in " + workspace.trainedModelsFile() +
+                    " cannot be used as a folder name; register the adapter again with 'deepext-cli trained add'");
     }
 
     // Reserve the name with a lock of its own, so two saves of the same trained model (GUI and CLI at once)

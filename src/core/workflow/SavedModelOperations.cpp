@@ -11,7 +11,6 @@
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
 
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>

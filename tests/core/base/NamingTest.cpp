@@ -1,5 +1,6 @@
-#include "deepext/base/Error.h"
 #include "deepext/base/Naming.h"
+
+#include "deepext/base/Error.h"
 #include "deepext/base/Uuid.h"
 
 #include <gtest/gtest.h>
@@ -43,10 +44,11 @@ TEST(Naming, TechnicalNames_AcceptTheAllowedAlphabet)
 TEST(Naming, TechnicalNames_RefusePathTricksWithAReason)
 {
     const std::vector<std::pair<std::string, std::string>> bad{
-        {"", "empty"},           {"../etc", "start with a letter"}, {"a/b", "'/'"},
-        {"a b", "a space"},      {"a..b", "'..'"},                  {std::string(41, 'x'), "at most 40"},
-        {"-lead", "start with"}, {std::string("a\tb"), "control character"}, {"/abs", "start with"},
-        {"x\\y", "'\\'"}};
+        {"", "empty"},           {"../etc", "start with a letter"},
+        {"a/b", "'/'"},          {"a b", "a space"},
+        {"a..b", "'..'"},        {std::string(41, 'x'), "at most 40"},
+        {"-lead", "start with"}, {std::string("a\tb"), "control character"},
+        {"/abs", "start with"},  {"x\\y", "'\\'"}};
     for (const auto& [name, reason] : bad) {
         const std::string message = naming::checkTechnicalName(name);
         EXPECT_NE(message.find(reason), std::string::npos) << "name '" << name << "' gave: " << message;

@@ -1,13 +1,14 @@
+#include "deepext/base/Workspace.h"
+
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/OperationLock.h"
-#include "deepext/base/Workspace.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QThread>
-#include <QSysInfo>
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "fakeollama/FakeOllamaServer.h"
+#include "deepext/workflow/DeployOperation.h"
 
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DemoGenerator.h"
-#include "deepext/workflow/DeployOperation.h"
 #include "deepext/workflow/SaveOperation.h"
 #include "deepext/workflow/SavedModelOperations.h"
+#include "fakeollama/FakeOllamaServer.h"
 
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>

@@ -1,8 +1,9 @@
+#include "deepext/workflow/SaveOperation.h"
+
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
 #include "deepext/workflow/DemoGenerator.h"
-#include "deepext/workflow/SaveOperation.h"
 #include "deepext/workflow/SaveTask.h"
 #include "deepext/workflow/SavedModelOperations.h"
 
@@ -36,14 +37,15 @@ TEST(SaveOperation, Cancel_LeavesNoSavedModelAndNoStaging)
     std::atomic_bool cancel{false};
     int calls = 0;
     try {
-        SaveOperation::save(workspace, trained, OutputDtype::Auto, 1,
-                            [&](const MergeProgress& progress) {
-                                if (progress.bytesDone > 0) {
-                                    cancel.store(true);
-                                }
-                                ++calls;
-                            },
-                            cancel);
+        SaveOperation::save(
+            workspace, trained, OutputDtype::Auto, 1,
+            [&](const MergeProgress& progress) {
+                if (progress.bytesDone > 0) {
+                    cancel.store(true);
+                }
+                ++calls;
+            },
+            cancel);
         FAIL() << "the save was not cancelled";
     } catch (const Error& error) {
         EXPECT_TRUE(error.isCancelled()) << error.message();
@@ -97,12 +99,13 @@ TEST(SaveTask, RunsOnAWorkerThreadAndReportsTheName)
     QObject::connect(&task, &SaveTask::progressChanged, &receiver,
                      [&](qint64, qint64, const QString&) { progressThread = QThread::currentThread(); });
     QObject::connect(&task, &SaveTask::succeeded, &receiver, [&](const QString& name) { saved = name; });
-    QObject::connect(&task, &SaveTask::failed, &receiver, [&](const QString& message, const QString&) { failure = message; });
+    QObject::connect(&task, &SaveTask::failed, &receiver,
+                     [&](const QString& message, const QString&) { failure = message; });
     // The merge itself must not run here: record the thread the operation ran on through a direct connection.
     std::atomic<QThread*> workerThread{nullptr};
-    QObject::connect(&task, &SaveTask::progressChanged, &task,
-                     [&](qint64, qint64, const QString&) { workerThread = QThread::currentThread(); },
-                     Qt::DirectConnection);
+    QObject::connect(
+        &task, &SaveTask::progressChanged, &task,
+        [&](qint64, qint64, const QString&) { workerThread = QThread::currentThread(); }, Qt::DirectConnection);
     QThreadPool pool;
     pool.start(&task);
     ASSERT_TRUE(QTest::qWaitFor([&] { return !saved.isEmpty() || !failure.isEmpty(); }, 60000));
