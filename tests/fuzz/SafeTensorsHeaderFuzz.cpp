@@ -1,18 +1,20 @@
 // libFuzzer target for the safetensors header parser: any input must either parse or throw deepext::Error.
 // Any other exception escapes and aborts (a finding), as do crashes and sanitizer reports.
-// Build (clang): clang++ -std=c++20 -fsanitize=fuzzer,address,undefined -Iinclude tests/fuzz/SafeTensorsHeaderFuzz.cpp
-//                <deepext_merge> <deepext_base> ...
+#include "FuzzEntry.h"
 #include "deepext/base/Error.h"
 #include "deepext/merge/SafeTensorsFile.h"
 
-#include <cstddef>
-#include <cstdint>
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+DEEPEXT_FUZZ_ENTRY(safeTensorsHeader)
 {
     try {
         // The input is the whole file: exercises length, UTF-8, JSON and layout rules together.
-        deepext::parseSafeTensorsHeader("fuzz.safetensors", data, size, size);
+        const auto header = deepext::parseSafeTensorsHeader("fuzz.safetensors", data, size, size);
+        // A header that parsed must describe a layout inside the file.
+        FUZZ_CHECK(header.dataOffset == 8 + header.headerSize);
+        for (const auto& tensor : header.tensors) {
+            FUZZ_CHECK(tensor.begin <= tensor.end);
+            FUZZ_CHECK(header.dataOffset + tensor.end <= header.fileSize);
+        }
     } catch (const deepext::Error&) {
     }
     if (size >= 8) {

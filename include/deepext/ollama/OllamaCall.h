@@ -39,6 +39,8 @@ public:
 
     // Aborts the request; finished() is emitted with Status::Cancelled before this returns (no-op when finished).
     void cancel();
+    // A non-negative progress count from an NDJSON line (0 when missing or not a number; saturates when huge).
+    static qint64 progressNumber(const nlohmann::json& line, const char* key);
     bool isFinished() const { return m_finished; }
     const OllamaResult& result() const { return m_result; }
     // "POST /api/create" and the like, for logs and messages.

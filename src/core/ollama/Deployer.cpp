@@ -81,12 +81,9 @@ bool isValidRelativePath(const std::string& path)
 QString formatStatus(const nlohmann::json& line)
 {
     QString text = q(line.value("status", std::string()));
-    const auto total = line.value("total", nlohmann::json(0));
-    if (total.is_number() && total.get<double>() > 0) {
-        const auto completed = line.value("completed", nlohmann::json(0));
-        text += QStringLiteral(" (%1/%2)")
-                    .arg(completed.is_number() ? completed.get<qint64>() : 0)
-                    .arg(total.get<qint64>());
+    const qint64 total = OllamaCall::progressNumber(line, "total");
+    if (total > 0) {
+        text += QStringLiteral(" (%1/%2)").arg(OllamaCall::progressNumber(line, "completed")).arg(total);
     }
     return text;
 }

@@ -252,12 +252,26 @@ bool OllamaCall::handleCreateLine(const QByteArray& raw)
     if (m_finished) {
         return false;
     }
-    const auto total = json.value("total", nlohmann::json(0));
-    const auto completed = json.value("completed", nlohmann::json(0));
-    if (total.is_number() && total.get<double>() > 0) {
-        emit progress(completed.is_number() ? completed.get<qint64>() : 0, total.get<qint64>());
+    const qint64 total = OllamaCall::progressNumber(json, "total");
+    if (total > 0) {
+        emit progress(OllamaCall::progressNumber(json, "completed"), total);
     }
     return !m_finished;
+}
+
+qint64 OllamaCall::progressNumber(const nlohmann::json& line, const char* key)
+{
+    // A server's numbers are untrusted: a huge or fractional value must saturate, not overflow (found by fuzzing).
+    const auto it = line.find(key);
+    if (it == line.end() || !it->is_number()) {
+        return 0;
+    }
+    const double value = it->get<double>();
+    if (!(value > 0)) {
+        return 0;
+    }
+    constexpr double Max = 9.0e18;
+    return value >= Max ? static_cast<qint64>(Max) : static_cast<qint64>(value);
 }
 
 void OllamaCall::onTimeout()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The sanitizer lane: builds the whole suite with AddressSanitizer + UndefinedBehaviorSanitizer into build-asan and
+# runs ctest there, timing both steps.
+# Usage: scripts/sanitize.sh [--short | --build-only] [extra ctest arguments]
+#   --short       skip the heavy tests (names with Heavy_ and the other slow cases listed below)
+#   --build-only  build, do not run
+# Environment: DEEPEXT_ASAN_BUILD_DIR (default build-asan), DEEPEXT_ASAN_JOBS (build jobs, default 2),
+#              CC/CXX (default gcc; clang works too).
+# Leak suppressions cover system libraries only (tests/fuzz/lsan-system.supp); a leak in our code fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${DEEPEXT_ASAN_BUILD_DIR:-build-asan}
+jobs=${DEEPEXT_ASAN_JOBS:-2}
+short=0
+build_only=0
+case "${1:-}" in
+--short) short=1; shift ;;
+--build-only) build_only=1; shift ;;
+esac
+# Tests that take most of the lane's time under ASan (measured on 2 cores, see docs/hardening.md).
+heavy='Heavy_|GoldenMerge|LoraMerger\.Large|ConcurrentSaves'
+
+start=$(date +%s)
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEEPEXT_SANITIZE="address;undefined" \
+    -DDEEPEXT_FUZZ=OFF >/dev/null || exit 1
+cmake --build "$build" -j"$jobs" | grep -Ev '^\[[0-9]+/[0-9]+\] (Building|Linking|Automatic)' 
+build_status=${PIPESTATUS[0]}
+built=$(date +%s)
+echo "build: $((built - start)) s (status $build_status)"
+[ "$build_status" -eq 0 ] || exit 1
+[ "$build_only" = 0 ] || exit 0
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan-system.supp:print_suppressions=0}
+export QT_QPA_PLATFORM=offscreen
+filter=()
+if [ "$short" = 1 ]; then
+    filter=(-E "$heavy")
+fi
+cd "$build"
+ctest --output-on-failure -j2 --timeout 1800 "${filter[@]}" "$@"
+test_status=$?
+done_at=$(date +%s)
+echo "build: $((built - start)) s, tests: $((done_at - built)) s, total: $((done_at - start)) s"
+exit "$test_status"

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/) from tests/data and a few hand-written
+samples. Deterministic: rerunning rewrites the same files. Usage: tests/fuzz/make_corpus.py"""
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "data"
+SRC = HERE.parent.parent / "src"
+CORPUS = HERE / "corpus"
+MAX_SEED = 64 * 1024  # larger files are cut: the fuzzer's inputs stay small and fast
+
+
+def put(target, content, max_len=MAX_SEED):
+    if isinstance(content, str):
+        content = content.encode()
+    content = content[:max_len]
+    out = CORPUS / target
+    out.mkdir(parents=True, exist_ok=True)
+    (out / hashlib.sha1(content).hexdigest()[:16]).write_bytes(content)
+
+
+def header_bytes(path):
+    raw = path.read_bytes()
+    n = struct.unpack("<Q", raw[:8])[0]
+    return raw[: 8 + n], len(raw)
+
+
+def golden_cases():
+    return sorted(p for p in (DATA / "golden").iterdir() if (p / "base").is_dir())
+
+
+def safetensors_header():
+    for case in golden_cases():
+        for f in [case / "adapter" / "adapter_model.safetensors", *sorted((case / "base").glob("*.safetensors"))]:
+            raw = f.read_bytes()
+            if len(raw) <= MAX_SEED:
+                put("safetensors_header", raw)
+            else:
+                # Header only, with the tensors shrunk to empty ranges so it still lays out a whole file.
+                hdr, _ = header_bytes(f)
+                meta = json.loads(hdr[8:])
+                for k, v in meta.items():
+                    if k != "__metadata__":
+                        v["data_offsets"] = [0, 0]
+                        v["shape"] = [0] * len(v["shape"])
+                text = json.dumps(meta).encode()
+                put("safetensors_header", struct.pack("<Q", len(text)) + text)
+
+
+def adapter_plan():
+    for index, case in enumerate(golden_cases()):
+        config = (case / "adapter" / "adapter_config.json").read_bytes()
+        hdr, size = header_bytes(case / "adapter" / "adapter_model.safetensors")
+        put("adapter_plan", bytes([index]) + config + b"\n@@\n" + struct.pack("<Q", size) + hdr, 1 << 20)
+        put("adapter_plan", bytes([index]) + config)
+    for config in sorted(DATA.glob("realworld/*/adapter_config.json"))[:24]:
+        put("adapter_plan", b"\x00" + config.read_bytes())
+
+
+def deployment_template():
+    demo = (SRC / "core" / "workflow" / "DemoGenerator.cpp").read_text()
+    match = re.search(r'TemplateText = R"\((.*?)\)";', demo, re.S)
+    if match:
+        put("deployment_template", match.group(1))
+    samples = [
+        "{{ .Prompt }}",
+        "# comment\n\n{{- if .System }}{{ .System }}{{ end }}\n{{ .Prompt }}",
+        'FROM llama3\nTEMPLATE """{{ .System }}\nUSER: "{{ .Prompt }}"\nASSISTANT: """\nSYSTEM " spaced "\n',
+        'PARAMETER stop "<|im_end|>"\nPARAMETER stop <|im_start|>\nPARAMETER temperature 0.2\n'
+        "PARAMETER num_ctx 4096\nPARAMETER use_mmap true\nPARAMETER penalize_newline true\n",
+        "MESSAGE user hello\nMESSAGE assistant \"hi there\"\nLICENSE \"\"\"MIT\nlicense\"\"\"\nLICENSE Apache-2.0\n",
+        'system """unterminated\n',
+        "PARAMETER top_k notanumber\n",
+        "ADAPTER ./lora\nPARSER qwen3\nRENDERER qwen3\nREQUIRES 0.12.0\nDRAFT x\n",
+        "temperature=0.7",
+        'stop="<|eot_id|>"',
+        "\tTEMPLATE\t{{ .Prompt }}\r\nSYSTEM\tterse\r\n",
+    ]
+    for sample in samples:
+        put("deployment_template", sample)
+    for jinja in sorted(DATA.glob("realworld/*/chat_template.jinja"))[:6]:
+        put("deployment_template", jinja.read_bytes())
+
+
+def ollama_response():
+    create = b"\x00\x00\x40"  # create, HTTP 200, chunks of 17 bytes
+    lines = [
+        {"status": "parsing modelfile"},
+        {"status": "converting model"},
+        {"status": "quantizing F16 model to Q4_K_M", "digest": "0", "total": 1000, "completed": 500},
+        {"status": "using existing layer sha256:" + "a" * 64},
+        {"status": "writing manifest"},
+        {"status": "success"},
+    ]
+    ndjson = b"".join(json.dumps(l).encode() + b"\n" for l in lines)
+    put("ollama_response", create + ndjson)
+    put("ollama_response", b"\x00\x00\x02" + ndjson[: len(ndjson) // 2])  # dropped mid-line
+    put("ollama_response", b"\x00\x00\x00" + b'{"status":"converting model"}\n{"error":"unsupported architecture"}\n')
+    put("ollama_response", b"\x00\x06\x00" + b'{"error":"neither \'from\' or \'files\' was specified"}')
+    put("ollama_response", b"\x00\x00\x01" + b"<html><body>captive portal</body></html>")
+    put("ollama_response", b"\x00\x05\x00")  # 403 with an empty body: the Host check
+    put("ollama_response", b"\x00\x00\x00" + b'{"status":"success"}')  # no final newline
+    put("ollama_response", b"\x01\x00\x00" + json.dumps({"models": [{"name": "m:latest", "size": 1}]}).encode())
+    put("ollama_response", b"\x02\x00\x00" + b'{"version":"0.12.6"}')
+    put("ollama_response", b"\x06\x00\x00" + b'{"version":"0.5.4"}')
+    put("ollama_response", b"\x03\x04\x00" + b'{"error":"model \'m\' not found"}')
+    put("ollama_response", b"\x04\x00\x00")
+    put("ollama_response", b"\x05\x04\x00")
+
+
+def training_metadata():
+    def each(pattern, selector, limit=8):
+        for f in sorted(DATA.glob(pattern))[:limit]:
+            put("training_metadata", bytes([selector]) + f.read_bytes())
+
+    each("realworld/**/trainer_state.json", 0)
+    each("realworld/**/training_args.yaml", 1)
+    each("realworld/**/training_args.json", 2)
+    each("realworld/*/README.md", 3, 12)
+    each("realworld/*/adapter_config.json", 4)
+    each("golden/*/base/config.json", 5, 4)
+    each("realworld/*/config.json", 5, 4)
+    each("realworld/**/*results.json", 6)
+    each("realworld/**/trainer_state.json", 7, 2)
+    for card in sorted(HERE.glob("seeds/model_card*.json")):
+        put("training_metadata", bytes([8]) + card.read_bytes())
+    put("training_metadata", b"\x03---\nlicense: mit\nbase_model: [a, b]\ntags: x\n---\nbody\n")
+    put("training_metadata", b"\x03---\n: : bad yaml [\n---\n")
+
+
+def http_request_parser():
+    def put_http(text, piece=0, cap=0):
+        put("http_request_parser", bytes([piece, cap]) + text)
+
+    put_http(b"GET /api/version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    put_http(b"HEAD /api/blobs/sha256:00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3)
+    put_http(b"POST /api/blobs/sha256:ab HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789", 7, 130)
+    put_http(b"POST /api/create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+             b"5;ext=1\r\nhello\r\n0\r\nX-Trailer: y\r\n\r\n", 5, 129)
+    put_http(b"GET / HTTP/1.0\r\n\r\nGET /api/tags HTTP/1.1\r\nHost: a\r\n\r\n\r\nDELETE /api/delete HTTP/1.1\r\n"
+             b"Host: a\r\nContent-Length: 13\r\n\r\n{\"model\":\"m\"}")
+    put_http(b"GET / HTTP/2.0\r\nHost: a\r\n\r\n")
+    put_http(b"POST / HTTP/1.1\nHost: a\nContent-Length: 3\nContent-Length: 4\n\nabc")
+    put_http(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+
+
+def main():
+    for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, training_metadata,
+               http_request_parser):
+        fn()
+    for target in sorted(CORPUS.iterdir()):
+        files = list(target.iterdir())
+        print(f"{target.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
