@@ -439,7 +439,7 @@ TEST_F(CliHardening, FreeSpacePreCheck_RefusesBeforeWritingAndNamesDiskAndSpace)
 
 // --- 5. Paths ------------------------------------------------------------------------------------------------------
 
-TEST_F(CliHardening, NamesThatLeaveSavedModels_AreRefusedByEveryCommand)
+TEST_F(CliHardening, Heavy_NamesThatLeaveSavedModels_AreRefusedByEveryCommand)
 {
     const QString saved = save();
     const auto before = tree(m_dir.path().toStdString());
