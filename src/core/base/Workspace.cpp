@@ -38,6 +38,16 @@ std::vector<Record> recordsOf(const nlohmann::json& file, const char* key)
     return out;
 }
 
+// A saved model's card, or an empty object when it is missing or unreadable (the entry is still listed).
+nlohmann::json readCard(const std::string& modelDirectory)
+{
+    try {
+        return nlohmann::json::parse(readWholeFile(modelDirectory + "/model_card.json"));
+    } catch (const std::exception&) {
+        return nlohmann::json::object();
+    }
+}
+
 nlohmann::json& arrayOf(nlohmann::json& file, const char* key)
 {
     if (!file.contains(key) || !file[key].is_array()) {
@@ -480,13 +490,7 @@ std::vector<SavedModelEntry> Workspace::savedModels() const
         if (!savedModelExists(name)) {
             continue;
         }
-        SavedModelEntry entry{name, it->path().string(), nlohmann::json::object()};
-        try {
-            entry.card = nlohmann::json::parse(readWholeFile(it->path().string() + "/model_card.json"));
-        } catch (const std::exception&) {
-            entry.card = nlohmann::json::object();
-        }
-        out.push_back(std::move(entry));
+        out.push_back({name, it->path().string(), readCard(it->path().string())});
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return out;
@@ -497,13 +501,8 @@ std::optional<SavedModelEntry> Workspace::findSavedModel(const std::string& name
     if (!savedModelExists(name)) {
         return std::nullopt;
     }
-    SavedModelEntry entry{name, savedModelPath(name), nlohmann::json::object()};
-    try {
-        entry.card = nlohmann::json::parse(readWholeFile(entry.path + "/model_card.json"));
-    } catch (const std::exception&) {
-        entry.card = nlohmann::json::object();
-    }
-    return entry;
+    const std::string path = savedModelPath(name);
+    return SavedModelEntry{name, path, readCard(path)};
 }
 
 } // namespace deepext

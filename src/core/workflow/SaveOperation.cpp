@@ -40,7 +40,36 @@ void renameNoReplace(const std::string& from, const std::string& to)
     throw Error("cannot publish the model to " + to + ": " + std::strerror(err));
 }
 
-// Runs the merge and writes the card into `stagingDirectory`, removing it again on any failure.
+// A staging folder held by this process (its lock tells start-up clean-up to keep out). Whatever happens, the
+// lock file goes when this ends; the folder goes too unless it was published (renamed away).
+class StagingArea
+{
+public:
+    explicit StagingArea(std::string path)
+        : m_path(std::move(path))
+        , m_lock(m_path + ".lock")
+    {
+        if (!m_lock.tryLock(0)) {
+            throw Error("cannot lock the staging folder " + m_path);
+        }
+    }
+    ~StagingArea()
+    {
+        std::error_code ec;
+        fs::remove_all(m_path, ec); // nothing is left there once published
+        m_lock.unlock();
+        fs::remove(m_path + ".lock", ec);
+    }
+    StagingArea(const StagingArea&) = delete;
+    StagingArea& operator=(const StagingArea&) = delete;
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+    OperationLock m_lock;
+};
+
+// Runs the merge and writes the card into the staging folder (its StagingArea removes it on any failure).
 MergeResult mergeAndWriteCard(const MergeRequest& request, CardInputs inputs, const MergeProgressCallback& progress,
                               const std::atomic_bool& cancel)
 {
@@ -49,26 +78,21 @@ MergeResult mergeAndWriteCard(const MergeRequest& request, CardInputs inputs, co
     if (ec) {
         throw Error("cannot create the staging folder " + request.outputDirectory + ": " + ec.message());
     }
-    try {
-        const auto started = std::chrono::steady_clock::now();
-        MergeResult result = LoraMerger::merge(request, progress, cancel);
-        inputs.merge = result;
-        if (progress) {
-            progress({result.bytesWritten, result.bytesWritten, "writing the model card"});
-        }
-        const ModelCard card = ModelCard::build(inputs);
-        writeModelCardFiles(card, request.outputDirectory);
-        if (cancel.load()) {
-            throw Error::cancelled();
-        }
-        syncPath(request.outputDirectory);
-        logging::merge()->info("merged {} in {:.1f} s", request.outputDirectory,
-                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        return result;
-    } catch (...) {
-        fs::remove_all(request.outputDirectory, ec);
-        throw;
+    const auto started = std::chrono::steady_clock::now();
+    MergeResult result = LoraMerger::merge(request, progress, cancel);
+    inputs.merge = result;
+    if (progress) {
+        progress({result.bytesWritten, result.bytesWritten, "writing the model card"});
     }
+    const ModelCard card = ModelCard::build(inputs);
+    writeModelCardFiles(card, request.outputDirectory);
+    if (cancel.load()) {
+        throw Error::cancelled();
+    }
+    syncPath(request.outputDirectory);
+    logging::merge()->info("merged {} in {:.1f} s", request.outputDirectory,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return result;
 }
 
 } // namespace
@@ -89,7 +113,7 @@ SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& t
     // The name comes from trained_models.json, which a user may have edited by hand, and becomes a folder and a
     // lock file name: it must stay one safe path component (no "..", no slash), or the model could land where
     // nothing can show or delete it.
-    if (!naming::isSafePathComponent(naming::savedName(trained->name, "00000000-0000-4000-8000-000000000000"))) {
+    if (!naming::isSafePathComponent(trained->name)) {
         throw Error("the trained model name '" + trained->name + "' in " + workspace.trainedModelsFile() +
                     " cannot be used as a folder name; register the adapter again with 'deepext-cli trained add'");
     }
@@ -112,11 +136,7 @@ SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& t
             return false;
         });
 
-    const std::string staging = workspace.stagingDir() + "/" + unique.uuid;
-    OperationLock stagingLock(staging + ".lock");
-    if (!stagingLock.tryLock(0)) {
-        throw Error("cannot lock the staging folder " + staging);
-    }
+    const StagingArea staging(workspace.stagingDir() + "/" + unique.uuid);
 
     CardInputs inputs;
     inputs.savedName = unique.name;
@@ -132,23 +152,12 @@ SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& t
     SaveOutcome outcome;
     outcome.savedName = unique.name;
     outcome.path = workspace.savedModelsDir() + "/" + unique.name;
-    try {
-        outcome.merge =
-            mergeAndWriteCard({base->path, trained->adapterPath, staging, dtype, threads}, inputs, progress, cancel);
-        fault::checkpoint("before-publish");
-        renameNoReplace(staging, outcome.path);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(staging, ec);
-        stagingLock.unlock();
-        fs::remove(staging + ".lock", ec);
-        throw;
-    }
+    outcome.merge =
+        mergeAndWriteCard({base->path, trained->adapterPath, staging.path(), dtype, threads}, inputs, progress, cancel);
+    fault::checkpoint("before-publish");
+    renameNoReplace(staging.path(), outcome.path);
     syncPath(workspace.savedModelsDir());
     syncPath(workspace.stagingDir());
-    stagingLock.unlock();
-    std::error_code ec;
-    fs::remove(staging + ".lock", ec);
     logging::core()->info("saved {} as {}", trainedName, unique.name);
     return outcome;
 }
@@ -183,11 +192,7 @@ SaveOutcome SaveOperation::mergeStandalone(const std::string& baseDirectory, con
     }
 
     const std::string uuid = newUuidV4();
-    const std::string staging = (parent / (prefix + uuid)).string();
-    OperationLock stagingLock(staging + ".lock");
-    if (!stagingLock.tryLock(0)) {
-        throw Error("cannot lock the staging folder " + staging);
-    }
+    const StagingArea staging((parent / (prefix + uuid)).string());
     CardInputs inputs;
     inputs.savedName = target.filename().string();
     inputs.savingUuid = uuid;
@@ -204,23 +209,14 @@ SaveOutcome SaveOperation::mergeStandalone(const std::string& baseDirectory, con
     SaveOutcome outcome;
     outcome.savedName = inputs.savedName;
     outcome.path = target.string();
-    try {
-        outcome.merge = mergeAndWriteCard({inputs.baseDirectory, inputs.adapterDirectory, staging, dtype, threads},
-                                          inputs, progress, cancel);
-        fault::checkpoint("before-publish");
-        if (fs::exists(fs::symlink_status(target, ec))) {
-            fs::remove(target, ec); // the empty folder the user made for --out
-        }
-        renameNoReplace(staging, target.string());
-    } catch (...) {
-        fs::remove_all(staging, ec);
-        stagingLock.unlock();
-        fs::remove(staging + ".lock", ec);
-        throw;
+    outcome.merge = mergeAndWriteCard({inputs.baseDirectory, inputs.adapterDirectory, staging.path(), dtype, threads},
+                                      inputs, progress, cancel);
+    fault::checkpoint("before-publish");
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        fs::remove(target, ec); // the empty folder the user made for --out
     }
+    renameNoReplace(staging.path(), target.string());
     syncPath(parent.string());
-    stagingLock.unlock();
-    fs::remove(staging + ".lock", ec);
     return outcome;
 }
 
