@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint64_t kBlockBytes = 1u << 20;     // output bytes per row block handed to a worker
-constexpr std::uint64_t kCopyChunkBytes = 8u << 20; // untouched tensors are appended straight from the mapping
+constexpr std::uint64_t kCopyChunkBytes = 1u << 20; // untouched tensors are read in chunks of this size
 // Blocks computed ahead of the writer: deep enough that workers keep computing while a write waits for the disk
 // (the writer starts writeback every 64 MiB), small enough for the resident-memory budget.
 constexpr std::uint64_t kInFlightBytes = 16u << 20;
@@ -339,12 +339,11 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
     m_created.push_back(target);
     progress.advance(writer.header().dataOffset);
 
-    // Row blocks are computed by the pool and appended here in file order; untouched tensors are appended
-    // straight from the mapping. Bounded, so only a few blocks are ever resident.
+    // Row blocks are computed (or, for untouched tensors, read) by the pool and appended here in file order.
+    // Bounded, so only a few blocks are ever resident.
     struct Pending
     {
         std::future<std::vector<std::uint8_t>> block;
-        const std::uint8_t* direct = nullptr;
         std::uint64_t size = 0;
         std::function<void()> release;
     };
@@ -355,17 +354,40 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
     const auto flushOne = [&] {
         Pending item = std::move(pending.front());
         pending.pop_front();
-        if (item.direct) {
-            writer.append(item.direct, item.size);
-        } else {
-            std::vector<std::uint8_t> bytes = item.block.get();
-            writer.append(bytes.data(), item.size);
-            spare.push_back(std::move(bytes));
-        }
+        std::vector<std::uint8_t> bytes = item.block.get();
+        writer.append(bytes.data(), item.size);
+        spare.push_back(std::move(bytes));
         if (item.release) {
             item.release();
         }
         progress.advance(item.size);
+    };
+    // Fills `size` bytes on the pool, in a recycled buffer; written in submission order.
+    const auto submit = [&](std::uint64_t size, std::function<void(std::uint8_t*)> fill,
+                            std::function<void()> release) {
+        std::vector<std::uint8_t> buffer;
+        if (!spare.empty()) {
+            buffer = std::move(spare.back());
+            spare.pop_back();
+        }
+        const std::atomic_bool* cancel = &m_cancel;
+        Pending item;
+        item.size = size;
+        item.release = std::move(release);
+        item.block = pool.submit([fill = std::move(fill), size, cancel, bytes = std::move(buffer)]() mutable {
+            if (cancel->load(std::memory_order_relaxed)) {
+                throw Error::cancelled();
+            }
+            if (bytes.size() < size) {
+                bytes.resize(size); // grows only; a recycled buffer is not cleared again
+            }
+            fill(bytes.data());
+            return std::move(bytes);
+        });
+        pending.push_back(std::move(item));
+        while (pending.size() > maxPending) {
+            flushOne();
+        }
     };
     // Whatever happens, no task may outlive the data it reads: wait for all before leaving.
     struct Drain
@@ -389,16 +411,13 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
         const TensorPlan& plan = m_plan.tensors.at(out.name);
         const TensorInfo* baseInfo = plan.baseName.empty() ? nullptr : baseFile->header().find(plan.baseName);
         if (plan.untouched() && baseInfo && out.dtype == baseInfo->dtype) {
-            const std::uint8_t* data = baseFile->tensorData(*baseInfo);
+            // Copied bytes are read by the pool too (pread into a recycled buffer): the writer thread only
+            // hashes and hands buffers to the disk.
+            const SafeTensorsFile* file = baseFile.get();
             for (std::uint64_t offset = 0; offset < out.byteSize(); offset += kCopyChunkBytes) {
                 const std::uint64_t size = std::min(kCopyChunkBytes, out.byteSize() - offset);
                 const std::uint64_t begin = baseInfo->begin + offset;
-                SafeTensorsFile* file = baseFile.get();
-                pending.push_back(
-                    Pending{{}, data + offset, size, [file, begin, size] { file->releaseRange(begin, begin + size); }});
-                while (pending.size() > maxPending) {
-                    flushOne();
-                }
+                submit(size, [file, begin, size](std::uint8_t* bytes) { file->read(begin, size, bytes); }, {});
             }
             continue;
         }
@@ -409,29 +428,9 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
         for (std::int64_t begin = 0; begin < job->rows(); begin += rowsPerBlock) {
             const std::int64_t end = std::min(job->rows(), begin + rowsPerBlock);
             const std::uint64_t size = static_cast<std::uint64_t>(end - begin) * job->outputRowBytes();
-            const std::atomic_bool* cancel = &m_cancel;
-            Pending item;
-            item.size = size;
-            std::vector<std::uint8_t> buffer;
-            if (!spare.empty()) {
-                buffer = std::move(spare.back());
-                spare.pop_back();
-            }
-            item.block = pool.submit([job, begin, end, size, cancel, bytes = std::move(buffer)]() mutable {
-                if (cancel->load(std::memory_order_relaxed)) {
-                    throw Error::cancelled();
-                }
-                if (bytes.size() < size) {
-                    bytes.resize(size); // grows only; a recycled buffer is not cleared again
-                }
-                job->computeRows(begin, end, bytes.data());
-                return std::move(bytes);
-            });
-            item.release = [job, begin, end] { job->release(begin, end); };
-            pending.push_back(std::move(item));
-            while (pending.size() > maxPending) {
-                flushOne();
-            }
+            submit(
+                size, [job, begin, end](std::uint8_t* bytes) { job->computeRows(begin, end, bytes); },
+                [job, begin, end] { job->release(begin, end); });
         }
     }
     while (!pending.empty()) {

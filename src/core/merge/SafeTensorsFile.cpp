@@ -247,6 +247,12 @@ public:
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     int get() const { return m_fd; }
+    int release()
+    {
+        const int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
 
 private:
     int m_fd;
@@ -408,7 +414,7 @@ SafeTensorsHeader readSafeTensorsHeader(const std::string& path)
 std::unique_ptr<SafeTensorsFile> SafeTensorsFile::open(const std::string& path)
 {
     std::uint64_t fileSize = 0;
-    const FileDescriptor fd(openForReading(path, fileSize));
+    FileDescriptor fd(openForReading(path, fileSize));
     if (fileSize < 8) {
         const std::uint8_t none[8] = {};
         parseSafeTensorsHeader(path, none, 0, fileSize); // throws "too small"
@@ -429,6 +435,7 @@ std::unique_ptr<SafeTensorsFile> SafeTensorsFile::open(const std::string& path)
     // Tensors are read front to back: let the kernel read ahead aggressively.
     ::madvise(mapping, file->m_mappingSize, MADV_SEQUENTIAL);
     file->m_header = parseSafeTensorsHeader(path, file->m_mapping, file->m_mappingSize, fileSize);
+    file->m_fd = fd.release();
     return file;
 }
 
@@ -437,6 +444,19 @@ SafeTensorsFile::~SafeTensorsFile()
     if (m_mapping) {
         ::munmap(const_cast<std::uint8_t*>(m_mapping), m_mappingSize);
     }
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+void SafeTensorsFile::read(std::uint64_t begin, std::uint64_t size, void* out) const
+{
+    const std::uint64_t bufferSize = m_header.fileSize - m_header.dataOffset;
+    if (begin > bufferSize || size > bufferSize - begin) {
+        throw Error("internal error: a read past the end of the tensor data of " + m_header.path);
+    }
+    readFully(m_fd, m_header.path, static_cast<std::uint8_t*>(out), static_cast<std::size_t>(size),
+              m_header.dataOffset + begin);
 }
 
 const std::uint8_t* SafeTensorsFile::tensorData(const TensorInfo& tensor) const

@@ -1,8 +1,8 @@
 #include "deepext/merge/SafeTensorsWriter.h"
 
+#include "FileSink.h"
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
-#include "deepext/base/FaultInjection.h"
 #include "deepext/base/Sha256.h"
 
 #include <algorithm>
@@ -20,9 +20,6 @@ namespace deepext {
 namespace {
 
 constexpr std::uint64_t kMaxHeaderSize = 100'000'000;
-constexpr std::size_t kBufferSize = 4u << 20;
-// Start writeback every so often so finish()'s fsync does not wait for gigabytes of dirty pages at once.
-constexpr std::uint64_t kWritebackInterval = 64u << 20;
 
 // serde_json's string escaping, which the reference writer uses: '"', '\\' and control characters only;
 // everything else (including non-ASCII and DEL) verbatim.
@@ -104,19 +101,6 @@ bool isValidUtf8(const std::string& text)
         i += length;
     }
     return true;
-}
-
-[[noreturn]] void throwWriteError(const std::string& path, int error)
-{
-    const std::string why = std::strerror(error);
-    if (error == ENOSPC || error == EDQUOT) {
-        throw Error("cannot write " + path + ": the disk is full (" + why + "); free some space and try again");
-    }
-    if (error == EFBIG) {
-        throw Error("cannot write " + path + ": the file could not be written (" + why +
-                    "): the file system or a file size limit does not allow a file this large");
-    }
-    throw Error("cannot write " + path + ": the file could not be written (" + why + ")");
 }
 
 } // namespace
@@ -229,11 +213,9 @@ struct SafeTensorsWriter::State
     std::string tempPath;
     int fd = -1;
     Sha256 sha;
-    std::vector<std::uint8_t> buffer;
-    std::uint64_t filePosition = 0;    // bytes handed to the writer (header included), buffered or not
-    std::uint64_t flushedPosition = 0; // bytes handed to write()
-    std::uint64_t writebackPosition = 0;
-    std::size_t tensorIndex = 0; // first tensor not yet complete
+    std::unique_ptr<FileSink> sink;
+    std::uint64_t filePosition = 0; // bytes handed to the writer (header included)
+    std::size_t tensorIndex = 0;    // first tensor not yet complete
     bool failed = false;
     bool finished = false;
     std::uint64_t faultLimit = UINT64_MAX; // test hook: simulated ENOSPC past this file size
@@ -248,63 +230,16 @@ struct SafeTensorsWriter::State
         }
     }
 
-    void writeOut(const std::uint8_t* data, std::size_t size)
-    {
-        while (size > 0) {
-            std::size_t chunk = size;
-            if (faultLimit != UINT64_MAX) {
-                if (flushedPosition >= faultLimit) {
-                    failed = true;
-                    throwWriteError(header.path, ENOSPC);
-                }
-                chunk = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, faultLimit - flushedPosition));
-            }
-            const ssize_t n = ::write(fd, data, chunk);
-            if (n < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                failed = true;
-                throwWriteError(header.path, errno);
-            }
-            if (n == 0) {
-                failed = true;
-                throwWriteError(header.path, EIO);
-            }
-            data += n;
-            size -= static_cast<std::size_t>(n);
-            flushedPosition += static_cast<std::uint64_t>(n);
-            fault::bytesWritten(static_cast<std::uint64_t>(n));
-        }
-        if (flushedPosition - writebackPosition >= kWritebackInterval) {
-            ::sync_file_range(fd, static_cast<off_t>(writebackPosition),
-                              static_cast<off_t>(flushedPosition - writebackPosition), SYNC_FILE_RANGE_WRITE);
-            writebackPosition = flushedPosition;
-        }
-    }
-
-    void flush()
-    {
-        if (!buffer.empty()) {
-            writeOut(buffer.data(), buffer.size());
-            buffer.clear();
-        }
-    }
-
     void put(const void* data, std::uint64_t size)
     {
         const auto* bytes = static_cast<const std::uint8_t*>(data);
         sha.update(bytes, static_cast<std::size_t>(size));
         filePosition += size;
-        if (buffer.size() + size <= kBufferSize) {
-            buffer.insert(buffer.end(), bytes, bytes + size);
-            return;
-        }
-        flush();
-        if (size >= kBufferSize) {
-            writeOut(bytes, static_cast<std::size_t>(size));
-        } else {
-            buffer.insert(buffer.end(), bytes, bytes + size);
+        try {
+            sink->write(bytes, static_cast<std::size_t>(size));
+        } catch (...) {
+            failed = true;
+            throw;
         }
     }
 
@@ -320,6 +255,7 @@ struct SafeTensorsWriter::State
 
     void closeAndRemove()
     {
+        sink.reset(); // its thread writes to fd
         if (fd >= 0) {
             ::close(fd);
             fd = -1;
@@ -357,13 +293,13 @@ SafeTensorsWriter::SafeTensorsWriter(const std::string& path, const std::vector<
         const int error = errno;
         state.tempPath.clear();
         if (error == ENOSPC || error == EDQUOT) {
-            throwWriteError(path, error);
+            throwFileWriteError(path, error);
         }
         throw Error("cannot write " + path + ": " + std::strerror(error) +
                     " (check that the folder exists and is writable)");
     }
-    state.buffer.reserve(kBufferSize);
     try {
+        state.sink = std::make_unique<FileSink>(state.fd, path, state.header.fileSize, state.faultLimit);
         std::uint8_t length[8];
         for (int i = 0; i < 8; ++i) {
             length[i] = static_cast<std::uint8_t>(state.header.headerSize >> (8 * i));
@@ -450,16 +386,22 @@ std::string SafeTensorsWriter::finish()
                     std::to_string(state.header.fileSize - state.header.dataOffset) + " tensor bytes of " +
                     state.header.path + " were written");
     }
-    state.flush();
+    try {
+        state.sink->finish();
+    } catch (...) {
+        state.failed = true;
+        throw;
+    }
+    state.sink.reset();
     if (::fsync(state.fd) != 0) {
         state.failed = true;
-        throwWriteError(state.header.path, errno);
+        throwFileWriteError(state.header.path, errno);
     }
     const int fd = state.fd;
     state.fd = -1;
     if (::close(fd) != 0) {
         state.failed = true;
-        throwWriteError(state.header.path, errno);
+        throwFileWriteError(state.header.path, errno);
     }
     if (::rename(state.tempPath.c_str(), state.header.path.c_str()) != 0) {
         const int error = errno;

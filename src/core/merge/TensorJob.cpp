@@ -94,11 +94,14 @@ void TensorJob::prepare(const std::atomic_bool& cancel)
         if ((row & 63) == 0 && cancel.load(std::memory_order_relaxed)) {
             throw Error::cancelled();
         }
-        loadRow(row, w.data());
+        loadRow(row, mappedRows(row), w.data());
         kernels::loraRow(&m_coef[static_cast<std::size_t>(row) * static_cast<std::size_t>(m_rank)],
                          m_rowsOfDelta.data(), m_rank, m_cols, m_scale, scratch.data());
         kernels::add(w.data(), scratch.data(), m_cols);
         kernels::accumulateSquares(w.data(), m_cols, sums.data());
+    }
+    if (!m_plan.replacement) {
+        m_base->releaseRange(m_baseInfo->begin, m_baseInfo->end);
     }
     m_columnFactors.resize(m_cols);
     for (std::size_t j = 0; j < m_cols; ++j) {
@@ -107,26 +110,28 @@ void TensorJob::prepare(const std::atomic_bool& cancel)
     }
 }
 
-void TensorJob::loadRow(std::int64_t row, float* w) const
+const std::uint8_t* TensorJob::mappedRows(std::int64_t row) const
 {
-    const auto r = static_cast<std::uint64_t>(row);
-    if (m_plan.replacement) {
-        const TensorInfo& info = *m_plan.replacement;
-        kernels::widen(info.dtype, m_adapter.tensorData(info) + r * m_cols * bytesPerElement(info.dtype), m_cols, w);
-        // load_state_dict casts a saved copy to the module's dtype.
-        if (info.dtype != m_plan.computeDtype) {
-            kernels::roundThrough(m_plan.computeDtype, w, m_cols);
-        }
-    } else {
-        const TensorInfo& info = *m_baseInfo;
-        kernels::widen(info.dtype, m_base->tensorData(info) + r * m_cols * bytesPerElement(info.dtype), m_cols, w);
+    const TensorInfo& info = m_plan.replacement ? *m_plan.replacement : *m_baseInfo;
+    const SafeTensorsFile& file = m_plan.replacement ? m_adapter : *m_base;
+    return file.tensorData(info) + static_cast<std::uint64_t>(row) * m_cols * bytesPerElement(info.dtype);
+}
+
+void TensorJob::loadRow(std::int64_t row, const std::uint8_t* source, float* w) const
+{
+    const TensorInfo& info = m_plan.replacement ? *m_plan.replacement : *m_baseInfo;
+    kernels::widen(info.dtype, source, m_cols, w);
+    // load_state_dict casts a saved copy to the module's dtype.
+    if (m_plan.replacement && info.dtype != m_plan.computeDtype) {
+        kernels::roundThrough(m_plan.computeDtype, w, m_cols);
     }
     if (!m_tokenRowOf.empty()) {
         const auto it = m_tokenRowOf.find(row);
         if (it != m_tokenRowOf.end()) {
-            const TensorInfo& info = *m_plan.tokenRows;
-            kernels::widen(info.dtype, m_adapter.tensorData(info) + it->second * m_cols * bytesPerElement(info.dtype),
-                           m_cols, w);
+            const TensorInfo& tokens = *m_plan.tokenRows;
+            kernels::widen(tokens.dtype,
+                           m_adapter.tensorData(tokens) + it->second * m_cols * bytesPerElement(tokens.dtype), m_cols,
+                           w);
             kernels::roundThrough(m_plan.computeDtype, w, m_cols); // delta.to(W) before index_copy
         }
     }
@@ -158,8 +163,24 @@ void TensorJob::computeRows(std::int64_t begin, std::int64_t end, std::uint8_t* 
 {
     std::vector<float> w(m_cols);
     std::vector<float> scratch(m_cols);
+    // Base rows are read with pread into a buffer this thread reuses; adapter replacements (small) are mapped.
+    thread_local std::vector<std::uint8_t> input;
+    const std::uint8_t* source = nullptr;
+    std::uint64_t sourceRowBytes = 0;
+    if (m_plan.replacement) {
+        source = mappedRows(begin);
+        sourceRowBytes = m_cols * bytesPerElement(m_plan.replacement->dtype);
+    } else {
+        sourceRowBytes = m_cols * bytesPerElement(m_baseInfo->dtype);
+        const std::uint64_t size = static_cast<std::uint64_t>(end - begin) * sourceRowBytes;
+        if (input.size() < size) {
+            input.resize(size);
+        }
+        m_base->read(m_baseInfo->begin + static_cast<std::uint64_t>(begin) * sourceRowBytes, size, input.data());
+        source = input.data();
+    }
     for (std::int64_t row = begin; row < end; ++row) {
-        loadRow(row, w.data());
+        loadRow(row, source + static_cast<std::uint64_t>(row - begin) * sourceRowBytes, w.data());
         if (m_plan.delta) {
             applyDelta(row, w.data(), scratch.data());
         }
@@ -176,15 +197,11 @@ void TensorJob::computeRows(std::int64_t begin, std::int64_t end, std::uint8_t* 
 
 void TensorJob::release(std::int64_t begin, std::int64_t end) const
 {
-    const auto b = static_cast<std::uint64_t>(begin);
-    const auto e = static_cast<std::uint64_t>(end);
     if (m_plan.replacement) {
         const TensorInfo& info = *m_plan.replacement;
         const std::uint64_t rowBytes = m_cols * bytesPerElement(info.dtype);
-        m_adapter.releaseRange(info.begin + b * rowBytes, info.begin + e * rowBytes);
-    } else if (m_base && m_baseInfo) {
-        const std::uint64_t rowBytes = m_cols * bytesPerElement(m_baseInfo->dtype);
-        m_base->releaseRange(m_baseInfo->begin + b * rowBytes, m_baseInfo->begin + e * rowBytes);
+        m_adapter.releaseRange(info.begin + static_cast<std::uint64_t>(begin) * rowBytes,
+                               info.begin + static_cast<std::uint64_t>(end) * rowBytes);
     }
 }
 

@@ -27,11 +27,14 @@ public:
     std::uint64_t outputRowBytes() const { return m_cols * m_outputBytesPerElement; }
     // Writes rows [begin, end) in the output dtype to `out` (outputRowBytes() * (end - begin) bytes).
     void computeRows(std::int64_t begin, std::int64_t end, std::uint8_t* out) const;
-    // Drops the input pages of rows [begin, end) from the resident set once they are written.
+    // Drops the mapped input pages of rows [begin, end) from the resident set once they are written (base rows
+    // are read with pread and never mapped).
     void release(std::int64_t begin, std::int64_t end) const;
 
 private:
-    void loadRow(std::int64_t row, float* w) const;
+    const std::uint8_t* mappedRows(std::int64_t row) const;
+    // Widens one row whose stored bytes are at `source`, then applies trainable-token rows.
+    void loadRow(std::int64_t row, const std::uint8_t* source, float* w) const;
     void applyDelta(std::int64_t row, float* w, float* scratch) const;
 
     const TensorPlan& m_plan;

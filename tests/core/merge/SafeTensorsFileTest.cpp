@@ -130,6 +130,30 @@ TEST_F(SafeTensorsFileTest, OpensGoldenBaseAndReadsTensorBytesFromTheMapping)
     }
 }
 
+// read() is the merge's way in: the same bytes as the mapping, and an error naming the file instead of SIGBUS when
+// the file shrinks while open.
+TEST_F(SafeTensorsFileTest, ReadCopiesTheSameBytesAndReportsAFileThatShrank)
+{
+    const std::string source = kGolden + "/llama_bf16_qv/base/model.safetensors";
+    const std::string path = writeRaw(readBytes(source));
+    const auto file = SafeTensorsFile::open(path);
+    const std::uint64_t bufferSize = file->header().fileSize - file->header().dataOffset;
+    std::string copy(bufferSize, '\0');
+    file->read(0, bufferSize, copy.data());
+    EXPECT_EQ(copy, readBytes(source).substr(file->header().dataOffset));
+    EXPECT_THROW(file->read(bufferSize - 1, 2, copy.data()), Error);
+    EXPECT_THROW(file->read(UINT64_MAX, 1, copy.data()), Error);
+
+    fs::resize_file(path, file->header().dataOffset + 100);
+    try {
+        file->read(0, 200, copy.data());
+        ADD_FAILURE() << "a read past the new end succeeded";
+    } catch (const Error& e) {
+        EXPECT_NE(e.message().find("cannot read " + path + ": the file became shorter"), std::string::npos)
+            << e.message();
+    }
+}
+
 TEST_F(SafeTensorsFileTest, ReadsEveryFixtureFile)
 {
     int files = 0;
