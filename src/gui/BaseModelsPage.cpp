@@ -8,6 +8,7 @@
 #include "gui/AppContext.h"
 #include "gui/CardText.h"
 #include "gui/IUserPrompts.h"
+#include "gui/MarkdownPane.h"
 
 namespace deepext::gui {
 
@@ -98,7 +99,7 @@ void BaseModelsPage::showFacts()
         return;
     }
     // Facts come from the registry already in memory: no disk work here.
-    m_ui->baseFactsTextBrowser->setMarkdown(CardText::baseModel(m_records.value(name)));
+    MarkdownPane::show(m_ui->baseFactsTextBrowser, CardText::baseModel(m_records.value(name)));
 }
 
 void BaseModelsPage::addBaseModel()

@@ -10,6 +10,7 @@
 #include "gui/DeployDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
+#include "gui/MarkdownPane.h"
 #include "gui/SavedModelDelegate.h"
 #include "gui/SavedModelListModel.h"
 #include "gui/SavedModelScanner.h"
@@ -178,9 +179,10 @@ void SavedModelsPage::showCard(const QString& name)
                 return; // the user has moved on
             }
             if (outcome.ok()) {
-                m_ui->cardTextBrowser->setMarkdown(*outcome.value);
+                MarkdownPane::show(m_ui->cardTextBrowser, *outcome.value);
             } else {
-                m_ui->cardTextBrowser->setMarkdown(
+                MarkdownPane::show(
+                    m_ui->cardTextBrowser,
                     tr("**The model card of %1 cannot be read.**\n\n%2\n\nVerify the model, or delete it and save the "
                        "trained model again.")
                         .arg(name, outcome.failure.message));

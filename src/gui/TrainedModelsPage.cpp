@@ -10,6 +10,7 @@
 #include "gui/CardText.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
+#include "gui/MarkdownPane.h"
 
 #include <QLocale>
 #include <QThread>
@@ -135,7 +136,8 @@ void TrainedModelsPage::showCard()
         this, [record = m_records.value(name)] { return CardText::trainedModel(record); },
         [this, generation](JobOutcome<QString> outcome) {
             if (generation == m_cardGeneration) {
-                m_ui->trainedCardTextBrowser->setMarkdown(outcome.ok() ? *outcome.value : outcome.failure.message);
+                MarkdownPane::show(m_ui->trainedCardTextBrowser,
+                                   outcome.ok() ? *outcome.value : outcome.failure.message);
             }
         });
 }
