@@ -8,6 +8,7 @@ namespace deepext::cli {
 
 Command::Command(std::string name, std::string description)
     : m_name(std::move(name))
+    , m_commandLine(m_name)
     , m_description(std::move(description))
 {
 }
@@ -21,7 +22,7 @@ std::string Command::helpText(QCommandLineParser& parser) const
     const std::string marker = "Usage: ";
     if (const auto pos = text.find(marker); pos != std::string::npos) {
         const auto end = text.find(' ', pos + marker.size());
-        text.replace(pos + marker.size(), end - pos - marker.size(), "deepext-cli " + m_name);
+        text.replace(pos + marker.size(), end - pos - marker.size(), "deepext-cli " + m_commandLine);
     }
     return text;
 }
@@ -37,7 +38,7 @@ bool Command::parse(QCommandLineParser& parser, const QStringList& arguments, in
         parser.addPositionalArgument(positionalSyntax, QString(), positionalSyntax);
     }
     if (!parser.parse(arguments)) {
-        throw Error::usage(parser.errorText().toStdString() + " (see 'deepext-cli " + m_name + " --help')");
+        throw Error::usage(parser.errorText().toStdString() + " (see 'deepext-cli " + m_commandLine + " --help')");
     }
     if (parser.isSet(help)) {
         std::cout << helpText(parser);
@@ -46,7 +47,8 @@ bool Command::parse(QCommandLineParser& parser, const QStringList& arguments, in
     const auto count = static_cast<int>(parser.positionalArguments().size());
     if (count < minPositional || count > maxPositional) {
         const std::string expected = positionalSyntax.isEmpty() ? "no arguments" : positionalSyntax.toStdString();
-        throw Error::usage("'" + m_name + "' takes " + expected + " (see 'deepext-cli " + m_name + " --help')");
+        throw Error::usage("'" + m_commandLine + "' takes " + expected + " (see 'deepext-cli " + m_commandLine +
+                           " --help')");
     }
     return true;
 }

@@ -21,6 +21,9 @@ public:
 
     const std::string& name() const { return m_name; }
     const std::string& description() const { return m_description; }
+    // What a user types, e.g. "env add" for the subcommand "add" of the group "env".
+    const std::string& commandLine() const { return m_commandLine; }
+    void setGroup(const std::string& group) { m_commandLine = group + " " + m_name; }
 
     // `arguments` starts with the command's own name (argv style).
     virtual int execute(CommandContext& context, const QStringList& arguments) = 0;
@@ -34,6 +37,7 @@ protected:
 
 private:
     std::string m_name;
+    std::string m_commandLine;
     std::string m_description;
 };
 

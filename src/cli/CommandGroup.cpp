@@ -13,6 +13,7 @@ CommandGroup::CommandGroup(std::string name, std::string description)
 
 void CommandGroup::add(std::unique_ptr<Command> subcommand)
 {
+    subcommand->setGroup(name());
     m_subcommands.push_back(std::move(subcommand));
 }
 

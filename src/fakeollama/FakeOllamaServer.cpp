@@ -5,6 +5,11 @@
 #include "ServerWorker.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QThread>
 
 namespace deepext::fake {
@@ -48,6 +53,44 @@ FakeOllamaServer::~FakeOllamaServer()
     delete m_worker;
 }
 
+bool FakeOllamaServer::setTls(const QString& certificateFile, const QString& keyFile, QString* error)
+{
+    const auto fail = [error](const QString& why) {
+        if (error) {
+            *error = why;
+        }
+        return false;
+    };
+    QFile certificates(certificateFile);
+    if (!certificates.open(QIODevice::ReadOnly)) {
+        return fail(
+            QStringLiteral("cannot read the certificate %1: %2").arg(certificateFile, certificates.errorString()));
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificates.readAll(), QSsl::Pem);
+    if (chain.isEmpty()) {
+        return fail(QStringLiteral("no PEM certificate in %1").arg(certificateFile));
+    }
+    QFile keyData(keyFile);
+    if (!keyData.open(QIODevice::ReadOnly)) {
+        return fail(QStringLiteral("cannot read the private key %1: %2").arg(keyFile, keyData.errorString()));
+    }
+    const QByteArray pem = keyData.readAll();
+    QSslKey key(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull()) {
+        key = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
+    }
+    if (key.isNull()) {
+        return fail(QStringLiteral("no unencrypted EC or RSA PEM private key in %1").arg(keyFile));
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    onServerThread(m_worker, [this, configuration] { m_worker->setTls(configuration); });
+    m_tls = true;
+    return true;
+}
+
 bool FakeOllamaServer::listen(quint16 port)
 {
     if (!m_started) {
@@ -78,7 +121,9 @@ quint16 FakeOllamaServer::port() const
 
 QString FakeOllamaServer::url() const
 {
-    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+    return QStringLiteral("%1://127.0.0.1:%2")
+        .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+        .arg(m_port);
 }
 
 QString FakeOllamaServer::stateDir() const

@@ -33,11 +33,14 @@ public:
     explicit FakeOllamaServer(const QString& stateDir, QObject* parent = nullptr);
     ~FakeOllamaServer() override;
 
+    // Serve https (before listen()): the PEM certificate chain and private key of the server. False, with the
+    // reason in *error, when they cannot be read.
+    bool setTls(const QString& certificateFile, const QString& keyFile, QString* error = nullptr);
     // Listens on 127.0.0.1 (port 0: any free port). The first listen prunes unused blobs, as a server start does.
     bool listen(quint16 port = 0);
     void close();
     quint16 port() const;
-    QString url() const; // http://127.0.0.1:PORT
+    QString url() const; // http://127.0.0.1:PORT, or https:// after setTls()
     QString stateDir() const;
 
     // The version /api/version reports; it also picks the era of create, error and quantize behaviour
@@ -109,6 +112,7 @@ private:
     ServerWorker* m_worker;
     quint16 m_port = 0;
     bool m_started = false;
+    bool m_tls = false;
 };
 
 } // namespace deepext::fake

@@ -3,6 +3,7 @@
 #include "HttpConnection.h"
 
 #include <QHostAddress>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -16,11 +17,27 @@ ServerWorker::ServerWorker(ServerState& state, QObject* parent)
 
 ServerWorker::~ServerWorker() = default;
 
+void ServerWorker::setTls(const QSslConfiguration& configuration)
+{
+    m_tls = configuration;
+    delete m_server;
+    m_server = nullptr;
+}
+
 bool ServerWorker::listen(quint16 port)
 {
     if (!m_server) {
-        m_server = new QTcpServer(this);
+        if (m_tls) {
+            auto* server = new QSslServer(this);
+            server->setSslConfiguration(*m_tls);
+            server->setHandshakeTimeout(10000);
+            m_server = server;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        // A QSslServer queues a socket only once its handshake is done, which pendingConnectionAvailable tells.
         connect(m_server, &QTcpServer::newConnection, this, &ServerWorker::onNewConnection);
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &ServerWorker::onNewConnection);
     }
     if (m_server->isListening()) {
         return true;

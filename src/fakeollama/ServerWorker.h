@@ -5,6 +5,9 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
+
+#include <optional>
 
 class QTcpServer;
 
@@ -23,6 +26,8 @@ public:
     ~ServerWorker() override;
 
     // All of these run on the server thread.
+    // Serve https with this configuration (certificate and key) from the next listen on.
+    void setTls(const QSslConfiguration& configuration);
     bool listen(quint16 port);
     quint16 port() const { return m_port; }
     void stopListening();
@@ -38,7 +43,8 @@ private:
     void recount();
 
     ServerState& m_state;
-    QTcpServer* m_server = nullptr;
+    QTcpServer* m_server = nullptr; // a QSslServer when m_tls is set
+    std::optional<QSslConfiguration> m_tls;
     QList<QPointer<HttpConnection>> m_connections;
     quint16 m_port = 0;
     int m_nextId = 1;

@@ -1,5 +1,5 @@
 // deepext-fake-ollama: the stand-in Ollama server as a small executable, for people, benches and subprocess tests.
-// Prints "listening on http://127.0.0.1:PORT" once it accepts connections and serves until killed.
+// Prints "listening on http(s)://127.0.0.1:PORT" once it accepts connections and serves until killed.
 #include "fakeollama/FakeOllamaServer.h"
 
 #include <QCommandLineParser>
@@ -36,8 +36,13 @@ int main(int argc, char** argv)
     const QCommandLineOption htmlOption(QStringLiteral("html"), QStringLiteral("Answer everything with an HTML page."));
     const QCommandLineOption delayOption(QStringLiteral("line-delay-ms"),
                                          QStringLiteral("Pause between create progress lines."), QStringLiteral("MS"));
+    const QCommandLineOption certOption(QStringLiteral("tls-cert"),
+                                        QStringLiteral("Serve https with this PEM certificate (chain)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption keyOption(QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."),
+                                       QStringLiteral("FILE"));
     parser.addOptions({portOption, stateOption, versionOption, holdOption, errorOption, truncateOption, dropOption,
-                       htmlOption, delayOption});
+                       htmlOption, delayOption, certOption, keyOption});
     parser.process(app);
 
     std::unique_ptr<QTemporaryDir> tempDir;
@@ -48,6 +53,13 @@ int main(int argc, char** argv)
     }
     deepext::fake::FakeOllamaServer server(stateDir);
     server.setVersion(parser.value(versionOption));
+    if (parser.isSet(certOption) || parser.isSet(keyOption)) {
+        QString error;
+        if (!server.setTls(parser.value(certOption), parser.value(keyOption), &error)) {
+            std::fprintf(stderr, "deepext-fake-ollama: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
     if (parser.isSet(holdOption)) {
         server.setHoldCreate(true);
     }

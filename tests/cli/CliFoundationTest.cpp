@@ -128,6 +128,14 @@ TEST(CliFoundation, UsageMistakes_ExitTwo)
         EXPECT_EQ(errorLineCount(result.err), 1) << result.err;
     }
     EXPECT_EQ(runCli({QStringLiteral("--log-level"), QStringLiteral("loud"), QStringLiteral("list")}).exitCode, 2);
+
+    // Help and usage errors of a subcommand name it as typed.
+    const auto help = runCli(ws + QStringList{QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("--help")});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_EQ(help.out.rfind("Usage: deepext-cli env add [options] NAME", 0), 0U) << help.out;
+    const auto bogus =
+        runCli(ws + QStringList{QStringLiteral("trained"), QStringLiteral("list"), QStringLiteral("--bogus")});
+    EXPECT_NE(bogus.err.find("(see 'deepext-cli trained list --help')"), std::string::npos) << bogus.err;
 }
 
 TEST(CliFoundation, BaseAdd_RefusesFoldersThatAreNotModelsAndBadNames)

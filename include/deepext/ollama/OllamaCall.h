@@ -41,6 +41,8 @@ public:
     void cancel();
     // A non-negative progress count from an NDJSON line (0 when missing or not a number; saturates when huge).
     static qint64 progressNumber(const nlohmann::json& line, const char* key);
+    // line[key] when it is a string, else "": a server that sends another type gets no exception thrown at it.
+    static std::string stringField(const nlohmann::json& line, const char* key);
     bool isFinished() const { return m_finished; }
     const OllamaResult& result() const { return m_result; }
     // "POST /api/create" and the like, for logs and messages.

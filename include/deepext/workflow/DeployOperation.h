@@ -2,6 +2,7 @@
 
 #include "deepext/base/Records.h"
 #include "deepext/merge/MergeTypes.h"
+#include "deepext/ollama/OllamaClient.h"
 
 #include <QObject>
 #include <QString>
@@ -75,6 +76,8 @@ public:
     // Starts a deploy resolved beforehand (the name and UUID shown to the user are the ones used).
     void start(const ResolvedDeployment& resolved, bool autodetectTemplate);
     void cancel();
+    // Before start(): how long the server may stay silent (the defaults suit real servers; tests shorten them).
+    void setTimeouts(const ollama::OllamaTimeouts& timeouts) { m_timeouts = timeouts; }
     const DeploymentRecord& record() const { return m_record; }
 
 signals:
@@ -93,6 +96,7 @@ private:
     QNetworkAccessManager* m_network;
     DeploymentRecord m_record;
     std::unique_ptr<ollama::Deployer> m_deployer;
+    ollama::OllamaTimeouts m_timeouts;
     struct LockHolder;
     std::unique_ptr<LockHolder> m_lock;
     bool m_finished = false;

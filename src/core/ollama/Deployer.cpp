@@ -80,7 +80,7 @@ bool isValidRelativePath(const std::string& path)
 
 QString formatStatus(const nlohmann::json& line)
 {
-    QString text = q(line.value("status", std::string()));
+    QString text = q(OllamaCall::stringField(line, "status"));
     const qint64 total = OllamaCall::progressNumber(line, "total");
     if (total > 0) {
         text += QStringLiteral(" (%1/%2)").arg(OllamaCall::progressNumber(line, "completed")).arg(total);
@@ -592,9 +592,12 @@ void Deployer::readDigest()
     track(m_client->tags(), [this](const OllamaResult& result) {
         if (result.ok() && result.json["models"].is_array()) {
             for (const auto& model : result.json["models"]) {
-                const std::string name = model.value("name", model.value("model", std::string()));
+                std::string name = OllamaCall::stringField(model, "name");
+                if (name.empty()) {
+                    name = OllamaCall::stringField(model, "model");
+                }
                 if (OllamaName::sameModel(name, m_request.ollamaName)) {
-                    m_outcome.modelDigest = model.value("digest", std::string());
+                    m_outcome.modelDigest = OllamaCall::stringField(model, "digest");
                     break;
                 }
             }

@@ -244,7 +244,7 @@ bool OllamaCall::handleCreateLine(const QByteArray& raw)
                         QStringLiteral("Ollama at %1 could not create the model: %2").arg(m_server, text), text);
         return false;
     }
-    const std::string status = json.value("status", std::string());
+    const std::string status = OllamaCall::stringField(json, "status");
     if (status == "success") {
         m_sawSuccess = true;
     }
@@ -257,6 +257,15 @@ bool OllamaCall::handleCreateLine(const QByteArray& raw)
         emit progress(OllamaCall::progressNumber(json, "completed"), total);
     }
     return !m_finished;
+}
+
+std::string OllamaCall::stringField(const nlohmann::json& line, const char* key)
+{
+    if (!line.is_object()) {
+        return {};
+    }
+    const auto it = line.find(key);
+    return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 qint64 OllamaCall::progressNumber(const nlohmann::json& line, const char* key)

@@ -230,7 +230,7 @@ QUrl OllamaHost::fromEnvironment(QString* warning)
 
 QString OllamaHost::display(const QUrl& url)
 {
-    return url.toString(QUrl::StripTrailingSlash);
+    return url.toString(QUrl::StripTrailingSlash | QUrl::RemovePassword); // logs and messages never carry a password
 }
 
 } // namespace deepext::ollama

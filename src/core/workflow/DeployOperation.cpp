@@ -219,7 +219,9 @@ void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectT
     m_lock = std::make_unique<LockHolder>(m_workspace.deployLockPath(m_record.uuid));
     m_lock->lock.tryLock(0);
     m_workspace.upsertDeployment(m_record);
-    logging::net()->info("deploying {} to {} as {}", resolved.savedName, m_record.url, m_record.ollamaName);
+    logging::net()->info("deploying {} to {} as {}", resolved.savedName,
+                         ollama::OllamaHost::display(QUrl(QString::fromStdString(m_record.url))).toStdString(),
+                         m_record.ollamaName);
 
     ollama::DeployRequest request;
     request.serverUrl = QString::fromStdString(resolved.serverUrl);
@@ -243,6 +245,7 @@ void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectT
     request.architecture = resolved.architecture;
 
     m_deployer = std::make_unique<ollama::Deployer>(m_network);
+    m_deployer->setTimeouts(m_timeouts);
     connect(m_deployer.get(), &ollama::Deployer::phaseChanged, this,
             [this](ollama::Deployer::Phase phase) { emit phaseChanged(ollama::Deployer::phaseName(phase)); });
     connect(m_deployer.get(), &ollama::Deployer::progress, this, &DeployOperation::progressChanged);

@@ -1,0 +1,171 @@
+// A deploy against a server that fails in each way a network fails (ollama-api.md §10 stand-in, real HTTP on
+// loopback): every one ends with a message naming the server and what to do, and a "failed" record that says the
+// same, and a later deploy to a working server succeeds.
+#include "deepext/base/Workspace.h"
+#include "deepext/workflow/DemoGenerator.h"
+#include "deepext/workflow/DeployOperation.h"
+#include "deepext/workflow/SaveOperation.h"
+#include "fakeollama/FakeOllamaServer.h"
+
+#include <QNetworkAccessManager>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+using namespace deepext;
+
+namespace {
+
+// Answers every request with the same bytes and closes (a 403 from a loopback Ollama's Host check).
+class CannedServer : public QTcpServer
+{
+public:
+    explicit CannedServer(QByteArray answer)
+        : m_answer(std::move(answer))
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    socket->readAll();
+                    socket->write(m_answer);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        listen(QHostAddress::LocalHost, 0);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(serverPort()); }
+
+private:
+    QByteArray m_answer;
+};
+
+struct Fault
+{
+    const char* name;
+    std::function<void(fake::FakeOllamaServer&)> apply;
+    std::vector<std::string> messageHas; // besides the server's URL
+    bool uploadsNothing = false;
+};
+
+class NetworkFaultTest : public ::testing::TestWithParam<Fault>
+{
+protected:
+    void SetUp() override
+    {
+        m_workspace = std::make_unique<Workspace>(Workspace::open(m_dir.path().toStdString() + "/ws"));
+        const std::string trained = DemoGenerator::seed(*m_workspace);
+        std::atomic_bool cancel{false};
+        m_saved = SaveOperation::save(*m_workspace, trained, OutputDtype::Auto, 1, {}, cancel).savedName;
+        m_server = std::make_unique<fake::FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
+        ASSERT_TRUE(m_server->listen());
+    }
+
+    struct Ended
+    {
+        bool ok = false;
+        std::string message;
+    };
+
+    Ended deploy(const std::string& url)
+    {
+        DeployOptions options;
+        options.url = url;
+        DeployOperation operation(*m_workspace, &m_network);
+        ollama::OllamaTimeouts timeouts;
+        timeouts.request = std::chrono::seconds(2);
+        timeouts.uploadStall = std::chrono::seconds(1);
+        operation.setTimeouts(timeouts);
+        bool done = false;
+        Ended ended;
+        QObject::connect(&operation, &DeployOperation::finished, [&](bool ok, const QString& message, const QString&) {
+            done = true;
+            ended = {ok, message.toStdString()};
+        });
+        operation.start(m_saved, options);
+        EXPECT_TRUE(QTest::qWaitFor([&] { return done; }, 60000));
+        return ended;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Workspace> m_workspace;
+    std::string m_saved;
+    std::unique_ptr<fake::FakeOllamaServer> m_server;
+    QNetworkAccessManager m_network;
+};
+
+TEST_P(NetworkFaultTest, FailsWithAClearMessageAndAFailedRecord)
+{
+    const Fault& fault = GetParam();
+    fault.apply(*m_server);
+    const std::string url = m_server->url().toStdString();
+    const Ended ended = deploy(url);
+    EXPECT_FALSE(ended.ok);
+    RecordProperty("message", ended.message);
+    EXPECT_NE(ended.message.find(url), std::string::npos) << ended.message;
+    for (const std::string& part : fault.messageHas) {
+        EXPECT_NE(ended.message.find(part), std::string::npos) << "\"" << part << "\" in: " << ended.message;
+    }
+    const std::vector<DeploymentRecord> records = m_workspace->deployments();
+    ASSERT_EQ(records.size(), 1U);
+    EXPECT_EQ(records[0].status, "failed");
+    EXPECT_EQ(records[0].message, ended.message);
+    EXPECT_EQ(records[0].url, url);
+    EXPECT_FALSE(m_server->lastCreateRequest().has_value() && fault.uploadsNothing);
+    if (fault.uploadsNothing) {
+        EXPECT_TRUE(m_server->uploadedDigests().isEmpty());
+    }
+
+    // The server recovers: the same deploy succeeds and gets its own record.
+    m_server->clearFaults();
+    m_server->releaseStalledUploads();
+    m_server->setRefuseConnections(false);
+    const Ended again = deploy(url);
+    EXPECT_TRUE(again.ok) << again.message;
+    ASSERT_EQ(m_workspace->deployments().size(), 2U);
+    EXPECT_EQ(m_workspace->deployments()[1].status, "deployed");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachFault, NetworkFaultTest,
+    ::testing::Values(Fault{"ConnectionRefused",
+                            [](fake::FakeOllamaServer& s) { s.setRefuseConnections(true); },
+                            {"connection refused", "Is Ollama running"},
+                            true},
+                      Fault{"ResetMidUpload",
+                            [](fake::FakeOllamaServer& s) { s.setDropUploadAfter(20000); },
+                            {"Uploading model.safetensors failed", "was closed during POST /api/blobs/"}},
+                      Fault{"StallMidUpload",
+                            [](fake::FakeOllamaServer& s) { s.setStallUploadAfter(20000); },
+                            {"Uploading model.safetensors failed", "stalled: no progress for 1 s"}},
+                      Fault{"TruncatedCreateStream",
+                            [](fake::FakeOllamaServer& s) { s.setTruncateCreateAfterLines(1); },
+                            {"the model may not have been created"}},
+                      Fault{"TruncatedCreateStreamEndedCleanly",
+                            [](fake::FakeOllamaServer& s) { s.setTruncateCreateAfterLines(1, true); },
+                            {"the model may not have been created"}},
+                      Fault{"HtmlPageWith200",
+                            [](fake::FakeOllamaServer& s) { s.setHtmlResponses(true); },
+                            {"does not look like Ollama", "HTML page"},
+                            true}),
+    [](const ::testing::TestParamInfo<Fault>& param) { return std::string(param.param.name); });
+
+TEST_F(NetworkFaultTest, HostCheck403_ExplainsHowToConnectAndRecordsFailed)
+{
+    CannedServer forbidden("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    const Ended ended = deploy(forbidden.url());
+    EXPECT_FALSE(ended.ok);
+    EXPECT_NE(ended.message.find(forbidden.url()), std::string::npos) << ended.message;
+    EXPECT_NE(ended.message.find("403 Forbidden"), std::string::npos) << ended.message;
+    EXPECT_NE(ended.message.find("OLLAMA_HOST"), std::string::npos) << ended.message;
+    ASSERT_EQ(m_workspace->deployments().size(), 1U);
+    EXPECT_EQ(m_workspace->deployments()[0].status, "failed");
+    EXPECT_EQ(m_workspace->deployments()[0].message, ended.message);
+}
+
+} // namespace
