@@ -6,7 +6,10 @@
 #   --build-only  build, do not run
 # Environment: DEEPEXT_ASAN_BUILD_DIR (default build-asan), DEEPEXT_ASAN_JOBS (build jobs, default 2),
 #              DEEPEXT_SANITIZERS (default address;undefined),
-#              CC/CXX (default gcc; clang works too).
+#              DEEPEXT_ASAN_FLAGS (compile flags, default "-O1 -g1": quick to build, line numbers in reports,
+#              assertions on),
+#              CC/CXX (default gcc; CI uses clang, whose UBSan includes float-cast-overflow),
+#              DEEPEXT_ASAN_FUZZ (see below).
 # Leak suppressions cover system libraries only (tests/fuzz/lsan-system.supp); a leak in our code fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +28,14 @@ esac
 # hardening tests named Heavy_* (dozens of processes each) and the Deployer's big-model memory test.
 heavy='Heavy_|BigModelDeploysWithBoundedMemory'
 
+# DEEPEXT_ASAN_FUZZ=ON (clang only) also builds the libFuzzer targets, instrumenting every library for coverage,
+# so scripts/fuzz.sh can run from this build (DEEPEXT_FUZZ_BUILD_DIR=<dir> DEEPEXT_FUZZ_CONFIGURE=0); it makes the
+# build and the suite slower, so CI leaves it off.
+fuzz=${DEEPEXT_ASAN_FUZZ:-OFF}
+
 start=$(date +%s)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEEPEXT_SANITIZE="$sanitizers" \
-    -DDEEPEXT_FUZZ=OFF >/dev/null || exit 1
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="${DEEPEXT_ASAN_FLAGS:--O1 -g1}" \
+    -DDEEPEXT_SANITIZE="$sanitizers" -DDEEPEXT_FUZZ=$fuzz -DDEEPEXT_BUILD_BENCH=OFF >/dev/null || exit 1
 cmake --build "$build" -j"$jobs" | grep -Ev '^\[[0-9]+/[0-9]+\] (Building|Linking|Automatic)' 
 build_status=${PIPESTATUS[0]}
 built=$(date +%s)

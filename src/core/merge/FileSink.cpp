@@ -80,6 +80,10 @@ FileSink::FileSink(int fd, std::string path, std::uint64_t totalBytes, std::uint
 
 FileSink::~FileSink()
 {
+    {
+        std::lock_guard lock(m_mutex);
+        m_abandoned = true; // a writer given up on (failure, cancel): queued buffers are not written
+    }
     stop();
 }
 
@@ -163,7 +167,7 @@ void FileSink::run()
         {
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [this] { return !m_queued.empty() || m_stopping; });
-            if (m_queued.empty() || m_error != 0) {
+            if (m_queued.empty() || m_error != 0 || m_abandoned) {
                 return;
             }
             buffer = m_queued.front();

@@ -66,6 +66,7 @@ private:
     std::vector<Buffer*> m_free;  // guarded by m_mutex
     std::deque<Buffer*> m_queued; // guarded by m_mutex; written front to back
     bool m_stopping = false;      // guarded by m_mutex
+    bool m_abandoned = false;     // guarded by m_mutex: destroyed before finish(), queued buffers are dropped
     int m_error = 0;              // guarded by m_mutex: errno of the failed write
     std::uint64_t m_failedAt = 0; // guarded by m_mutex: bytes in the file when it failed
     bool m_usedDirectIo = false;  // guarded by m_mutex

@@ -57,21 +57,21 @@ public:
     void phase(const std::string& name)
     {
         m_progress.phase = name;
-        emit(true);
+        publish(true);
     }
     void advance(std::uint64_t bytes)
     {
         m_progress.bytesDone += bytes;
-        emit(m_progress.bytesDone - m_lastReported >= (16u << 20));
+        publish(m_progress.bytesDone - m_lastReported >= (16u << 20));
     }
     void finish()
     {
         m_progress.bytesDone = m_progress.bytesTotal;
-        emit(true);
+        publish(true);
     }
 
 private:
-    void emit(bool force)
+    void publish(bool force)
     {
         if (m_callback && force) {
             m_lastReported = m_progress.bytesDone;

@@ -297,7 +297,7 @@ TEST_F(DeployerTest, UnsupportedArchitectureIsShownVerbatim)
 TEST_F(DeployerTest, CancelWhileCreating)
 {
     m_server->setHoldCreate(true);
-    const Observed seen = deploy(request(), [this](Deployer& deployer, Observed&) {
+    const Observed seen = deploy(request(), [](Deployer& deployer, Observed&) {
         QObject::connect(&deployer, &Deployer::statusLine, &deployer, [&deployer](const QString& line) {
             if (line == QStringLiteral("converting model")) {
                 deployer.cancel();
