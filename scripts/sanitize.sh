@@ -15,8 +15,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${DEEPEXT_ASAN_BUILD_DIR:-build-asan}
 jobs=${DEEPEXT_ASAN_JOBS:-2}
-# gcc's -fsanitize=undefined leaves out float-cast-overflow (clang's includes it); add it with
-# DEEPEXT_SANITIZERS="address;undefined;float-cast-overflow" once OllamaCall's progress conversion is fixed.
+# gcc's -fsanitize=undefined leaves out float-cast-overflow (clang's includes it); with gcc add it with
+# DEEPEXT_SANITIZERS="address;undefined;float-cast-overflow".
 sanitizers=${DEEPEXT_SANITIZERS:-address;undefined}
 short=0
 build_only=0

@@ -34,8 +34,8 @@ namespace {
 
 constexpr std::uint64_t kBlockBytes = 1u << 20;     // output bytes per row block handed to a worker
 constexpr std::uint64_t kCopyChunkBytes = 1u << 20; // untouched tensors are read in chunks of this size
-// Blocks computed ahead of the writer: deep enough that workers keep computing while a write waits for the disk
-// (the writer starts writeback every 64 MiB), small enough for the resident-memory budget.
+// Blocks computed ahead of the writer thread: deep enough that workers keep computing while it hashes and waits for
+// a free sink buffer, small enough for the resident-memory budget.
 constexpr std::uint64_t kInFlightBytes = 16u << 20;
 
 void throwIfCancelled(const std::atomic_bool& cancel)

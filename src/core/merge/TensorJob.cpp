@@ -163,7 +163,8 @@ void TensorJob::computeRows(std::int64_t begin, std::int64_t end, std::uint8_t* 
 {
     std::vector<float> w(m_cols);
     std::vector<float> scratch(m_cols);
-    // Base rows are read with pread into a buffer this thread reuses; adapter replacements (small) are mapped.
+    // Base rows are read with pread into a buffer this thread reuses; replacements from the adapter file are read
+    // from its mapping (release() drops those pages after each block).
     thread_local std::vector<std::uint8_t> input;
     const std::uint8_t* source = nullptr;
     std::uint64_t sourceRowBytes = 0;
