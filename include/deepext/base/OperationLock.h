@@ -18,7 +18,8 @@ public:
     OperationLock(const OperationLock&) = delete;
     OperationLock& operator=(const OperationLock&) = delete;
 
-    // Waits up to timeoutMs (0: one try). True when this process now holds the lock.
+    // Waits up to timeoutMs (0: one try, negative: no limit). True when this process now holds the lock. A lock file
+    // that names no process (left empty by a process killed while creating it) is taken over once 3 s old.
     bool tryLock(int timeoutMs);
     void unlock();
     bool isLocked() const;

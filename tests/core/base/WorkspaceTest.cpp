@@ -197,6 +197,34 @@ TEST(Workspace, KilledWriter_NeverLeavesATornRegistry)
     }
 }
 
+// A process killed between creating its lock file and writing its pid into it leaves a file that names nobody.
+// Fresh, it may be a lock being written right now and is respected; once a few seconds old it is taken over (the
+// registry writer test above hit this: every later write waited 30 s and failed).
+TEST(OperationLock, EmptyLockFileIsTakenOverOnlyOnceItIsOld)
+{
+    QTemporaryDir dir;
+    const std::string path = root(dir) + ".lock";
+    std::ofstream(path).close();
+    OperationLock fresh(path);
+    EXPECT_FALSE(fresh.tryLock(0));
+    EXPECT_TRUE(OperationLock::isHeldByLivingProcess(path));
+
+    const auto old = fs::file_time_type::clock::now() - std::chrono::seconds(10);
+    fs::last_write_time(path, old);
+    EXPECT_FALSE(OperationLock::isHeldByLivingProcess(path));
+    std::ofstream(path).close();
+    fs::last_write_time(path, old);
+    OperationLock taker(path);
+    ASSERT_TRUE(taker.tryLock(0));
+    EXPECT_TRUE(taker.isLocked());
+    // Now it is a real lock: another taker waits, and the file names this process.
+    OperationLock other(path);
+    EXPECT_FALSE(other.tryLock(100));
+    EXPECT_GT(fs::file_size(path), 0U);
+    taker.unlock();
+    EXPECT_TRUE(other.tryLock(0));
+}
+
 TEST(Workspace, ConcurrentWriters_LoseNothing)
 {
     QTemporaryDir dir;
