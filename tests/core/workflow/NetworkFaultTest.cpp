@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 
 using namespace deepext;
 
@@ -52,6 +53,12 @@ struct Fault
     std::vector<std::string> messageHas; // besides the server's URL
     bool uploadsNothing = false;
 };
+
+// Test names and failure messages show the fault's name, not its bytes.
+void PrintTo(const Fault& fault, std::ostream* out)
+{
+    *out << fault.name;
+}
 
 class NetworkFaultTest : public ::testing::TestWithParam<Fault>
 {
