@@ -1,5 +1,6 @@
 #include "deepext/ollama/OllamaClient.h"
 
+#include "CannedServer.h"
 #include "OllamaTestModel.h"
 #include "deepext/base/Error.h"
 #include "fakeollama/FakeOllamaServer.h"
@@ -21,35 +22,9 @@ using deepext::ollama::OllamaResult;
 using deepext::ollama::OllamaTimeouts;
 using namespace deepext::ollama::testing;
 using Kind = OllamaResult::ErrorKind;
+using deepext::test::CannedServer;
 
 namespace {
-
-// Answers every connection with fixed bytes (or nothing at all), for what the stand-in server does not play:
-// a 403 from the Host check, a server that accepts and never answers.
-class CannedServer : public QTcpServer
-{
-public:
-    explicit CannedServer(QByteArray answer)
-        : m_answer(std::move(answer))
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    socket->readAll();
-                    if (!m_answer.isEmpty()) {
-                        socket->write(m_answer);
-                        socket->disconnectFromHost();
-                    }
-                });
-            }
-        });
-        listen(QHostAddress::LocalHost, 0);
-    }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(serverPort())); }
-
-private:
-    QByteArray m_answer;
-};
 
 class OllamaClientTest : public ::testing::Test
 {

@@ -1,5 +1,6 @@
 #include "deepext/workflow/DeployOperation.h"
 
+#include "DeployTestWorkspace.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DemoGenerator.h"
@@ -17,24 +18,15 @@ using namespace deepext;
 
 namespace {
 
-class DeployOperationTest : public ::testing::Test
+class DeployOperationTest : public test::DeployTestWorkspace
 {
 protected:
     void SetUp() override
     {
-        m_workspace = std::make_unique<Workspace>(Workspace::open(m_dir.path().toStdString() + "/ws"));
-        const std::string trained = DemoGenerator::seed(*m_workspace);
-        std::atomic_bool cancel{false};
-        m_saved = SaveOperation::save(*m_workspace, trained, OutputDtype::Auto, 1, {}, cancel).savedName;
-        m_server = std::make_unique<fake::FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
-        ASSERT_TRUE(m_server->listen());
+        DeployTestWorkspace::SetUp();
         m_options.url = m_server->url().toStdString();
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_workspace;
-    std::string m_saved;
-    std::unique_ptr<fake::FakeOllamaServer> m_server;
     DeployOptions m_options;
     QNetworkAccessManager m_network;
 };

@@ -1,6 +1,8 @@
 // A deploy against a server that fails in each way a network fails (ollama-api.md §10 stand-in, real HTTP on
 // loopback): every one ends with a message naming the server and what to do, and a "failed" record that says the
 // same, and a later deploy to a working server succeeds.
+#include "CannedServer.h"
+#include "DeployTestWorkspace.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DemoGenerator.h"
 #include "deepext/workflow/DeployOperation.h"
@@ -19,32 +21,9 @@
 #include <ostream>
 
 using namespace deepext;
+using deepext::test::CannedServer;
 
 namespace {
-
-// Answers every request with the same bytes and closes (a 403 from a loopback Ollama's Host check).
-class CannedServer : public QTcpServer
-{
-public:
-    explicit CannedServer(QByteArray answer)
-        : m_answer(std::move(answer))
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    socket->readAll();
-                    socket->write(m_answer);
-                    socket->disconnectFromHost();
-                });
-            }
-        });
-        listen(QHostAddress::LocalHost, 0);
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(serverPort()); }
-
-private:
-    QByteArray m_answer;
-};
 
 struct Fault
 {
@@ -60,19 +39,9 @@ void PrintTo(const Fault& fault, std::ostream* out)
     *out << fault.name;
 }
 
-class NetworkFaultTest : public ::testing::TestWithParam<Fault>
+class NetworkFaultTest : public test::DeployTestWorkspace, public ::testing::WithParamInterface<Fault>
 {
 protected:
-    void SetUp() override
-    {
-        m_workspace = std::make_unique<Workspace>(Workspace::open(m_dir.path().toStdString() + "/ws"));
-        const std::string trained = DemoGenerator::seed(*m_workspace);
-        std::atomic_bool cancel{false};
-        m_saved = SaveOperation::save(*m_workspace, trained, OutputDtype::Auto, 1, {}, cancel).savedName;
-        m_server = std::make_unique<fake::FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
-        ASSERT_TRUE(m_server->listen());
-    }
-
     struct Ended
     {
         bool ok = false;
@@ -99,10 +68,6 @@ protected:
         return ended;
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Workspace> m_workspace;
-    std::string m_saved;
-    std::unique_ptr<fake::FakeOllamaServer> m_server;
     QNetworkAccessManager m_network;
 };
 
@@ -165,9 +130,10 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(NetworkFaultTest, HostCheck403_ExplainsHowToConnectAndRecordsFailed)
 {
     CannedServer forbidden("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    const Ended ended = deploy(forbidden.url());
+    const std::string url = forbidden.url().toString().toStdString();
+    const Ended ended = deploy(url);
     EXPECT_FALSE(ended.ok);
-    EXPECT_NE(ended.message.find(forbidden.url()), std::string::npos) << ended.message;
+    EXPECT_NE(ended.message.find(url), std::string::npos) << ended.message;
     EXPECT_NE(ended.message.find("403 Forbidden"), std::string::npos) << ended.message;
     EXPECT_NE(ended.message.find("OLLAMA_HOST"), std::string::npos) << ended.message;
     ASSERT_EQ(m_workspace->deployments().size(), 1U);
