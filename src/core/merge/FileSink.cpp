@@ -126,6 +126,10 @@ void FileSink::submitCurrent(std::unique_lock<std::mutex>& lock)
 void FileSink::write(const std::uint8_t* data, std::size_t size)
 {
     while (size > 0) {
+        if (!m_current) {
+            std::lock_guard lock(m_mutex);
+            throwFailure(); // an earlier write() already threw this failure
+        }
         if (m_current->used == kBufferBytes) {
             std::unique_lock lock(m_mutex);
             submitCurrent(lock);

@@ -150,5 +150,29 @@ TEST_F(FileSinkTest, AFailureIsReportedByFinish)
     ::close(fd);
 }
 
+// Once a write has thrown, later writes throw the same failure instead of touching a buffer that is gone.
+TEST_F(FileSinkTest, WritesAfterAFailureKeepFailing)
+{
+    const std::string file = path("after.bin");
+    const int fd = create(file);
+    const std::vector<std::uint8_t> bytes = pattern(1u << 20);
+    FileSink sink(fd, file, 40u << 20, 10);
+    // The thread's failure reaches the producer when it next needs a free buffer (three of 8 MiB), then every time.
+    int firstThrow = -1;
+    for (int i = 0; i < 40; ++i) {
+        try {
+            sink.write(bytes.data(), bytes.size());
+            EXPECT_EQ(firstThrow, -1) << "write " << i << " succeeded after write " << firstThrow << " threw";
+        } catch (const Error& e) {
+            firstThrow = firstThrow < 0 ? i : firstThrow;
+            EXPECT_NE(e.message().find("the disk is full"), std::string::npos) << e.message();
+        }
+    }
+    EXPECT_GE(firstThrow, 8);
+    EXPECT_LE(firstThrow, 24);
+    EXPECT_THROW(sink.finish(), Error);
+    ::close(fd);
+}
+
 } // namespace
 } // namespace deepext
