@@ -21,8 +21,7 @@ public:
 
     const std::string& name() const { return m_name; }
     const std::string& description() const { return m_description; }
-    // What a user types, e.g. "env add" for the subcommand "add" of the group "env".
-    const std::string& commandLine() const { return m_commandLine; }
+    // Makes help and usage errors name what a user types, e.g. "env add" for the subcommand "add" of "env".
     void setGroup(const std::string& group) { m_commandLine = group + " " + m_name; }
 
     // `arguments` starts with the command's own name (argv style).

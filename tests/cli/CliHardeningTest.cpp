@@ -22,6 +22,7 @@ using deepext::fake::FakeOllamaServer;
 using deepext::test::CliResult;
 using deepext::test::errorLineCount;
 using deepext::test::runCli;
+using deepext::test::runProgram;
 
 namespace {
 
@@ -99,24 +100,11 @@ protected:
     // write fails with EFBIG as a full disk would fail with ENOSPC, past any free-space check.
     CliResult cliWithFileSizeLimit(std::uint64_t blocks, const QStringList& args)
     {
-        QProcess process;
-        process.setStandardInputFile(QProcess::nullDevice());
-        process.start(QStringLiteral("bash"),
-                      QStringList{QStringLiteral("-c"),
-                                  QStringLiteral("ulimit -f %1; trap '' XFSZ; exec \"$0\" \"$@\"").arg(blocks),
-                                  QStringLiteral(DEEPEXT_CLI_PATH), QStringLiteral("--workspace"), m_ws} +
-                          args);
-        CliResult result;
-        if (!process.waitForFinished(120000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = "timed out";
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = process.readAllStandardOutput().toStdString();
-        result.err = process.readAllStandardError().toStdString();
-        return result;
+        return runProgram(QStringLiteral("bash"),
+                          QStringList{QStringLiteral("-c"),
+                                      QStringLiteral("ulimit -f %1; trap '' XFSZ; exec \"$0\" \"$@\"").arg(blocks),
+                                      QStringLiteral(DEEPEXT_CLI_PATH), QStringLiteral("--workspace"), m_ws} +
+                              args);
     }
 
     std::string ws() const { return m_ws.toStdString(); }

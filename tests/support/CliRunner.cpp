@@ -4,15 +4,16 @@
 
 namespace deepext::test {
 
-CliResult runCli(const QStringList& arguments, int timeoutMs, const QProcessEnvironment& environment)
+CliResult runProgram(const QString& program, const QStringList& arguments, int timeoutMs,
+                     const QProcessEnvironment& environment)
 {
     QProcess process;
     process.setProcessEnvironment(environment);
     process.setStandardInputFile(QProcess::nullDevice());
-    process.start(QStringLiteral(DEEPEXT_CLI_PATH), arguments);
+    process.start(program, arguments);
     CliResult result;
     if (!process.waitForStarted(10000)) {
-        result.err = "could not start " DEEPEXT_CLI_PATH;
+        result.err = "could not start " + program.toStdString();
         return result;
     }
     if (!process.waitForFinished(timeoutMs)) {
@@ -25,6 +26,11 @@ CliResult runCli(const QStringList& arguments, int timeoutMs, const QProcessEnvi
     result.out = process.readAllStandardOutput().toStdString();
     result.err = process.readAllStandardError().toStdString();
     return result;
+}
+
+CliResult runCli(const QStringList& arguments, int timeoutMs, const QProcessEnvironment& environment)
+{
+    return runProgram(QStringLiteral(DEEPEXT_CLI_PATH), arguments, timeoutMs, environment);
 }
 
 int errorLineCount(const std::string& text)

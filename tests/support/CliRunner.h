@@ -14,6 +14,10 @@ struct CliResult
     std::string err;
 };
 
+// Runs `program` as a subprocess (no terminal on stdin), waits up to timeoutMs.
+CliResult runProgram(const QString& program, const QStringList& arguments, int timeoutMs = 120000,
+                     const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());
+
 // Runs the real deepext-cli as a subprocess (no terminal on stdin), waits up to timeoutMs.
 CliResult runCli(const QStringList& arguments, int timeoutMs = 120000,
                  const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());

@@ -3,6 +3,8 @@
 #include <QString>
 #include <QUrl>
 
+#include <string>
+
 namespace deepext::ollama {
 
 // OLLAMA_HOST read exactly as Ollama reads it (envconfig.Host / ConnectableHost, ollama-api.md §1.1), so the app
@@ -28,6 +30,8 @@ public:
 
     // The form used in messages and records: scheme://host:port[/path] without a trailing slash.
     static QString display(const QUrl& url);
+    // display() of a URL kept as text (a deployment record's), for logs and messages.
+    static QString display(const std::string& url);
 };
 
 } // namespace deepext::ollama

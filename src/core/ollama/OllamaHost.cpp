@@ -233,4 +233,9 @@ QString OllamaHost::display(const QUrl& url)
     return url.toString(QUrl::StripTrailingSlash | QUrl::RemovePassword); // logs and messages never carry a password
 }
 
+QString OllamaHost::display(const std::string& url)
+{
+    return display(QUrl(QString::fromStdString(url)));
+}
+
 } // namespace deepext::ollama

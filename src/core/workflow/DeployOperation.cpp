@@ -220,8 +220,7 @@ void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectT
     m_lock->lock.tryLock(0);
     m_workspace.upsertDeployment(m_record);
     logging::net()->info("deploying {} to {} as {}", resolved.savedName,
-                         ollama::OllamaHost::display(QUrl(QString::fromStdString(m_record.url))).toStdString(),
-                         m_record.ollamaName);
+                         ollama::OllamaHost::display(m_record.url).toStdString(), m_record.ollamaName);
 
     ollama::DeployRequest request;
     request.serverUrl = QString::fromStdString(resolved.serverUrl);

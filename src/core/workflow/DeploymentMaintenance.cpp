@@ -151,29 +151,27 @@ void DeploymentMaintenance::undeploy(const std::string& ollamaName)
         return;
     }
     auto* call = client->deleteModel(QString::fromStdString(target->ollamaName));
-    connect(
-        call, &ollama::OllamaCall::finished, this,
-        [this, client, record = *target](const ollama::OllamaResult& result) mutable {
-            client->deleteLater();
-            if (!result.ok()) {
-                emit finished(false, result.message, result.serverMessage);
-                return;
-            }
-            const bool wasThere = result.json.value("deleted", true);
-            record.status = "removed";
-            record.presentOnServer = false;
-            record.endedAt = isoNowUtc();
-            m_workspace.upsertDeployment(record);
-            logging::net()->info("removed {} from {}", record.ollamaName,
-                                 ollama::OllamaHost::display(QUrl(QString::fromStdString(record.url))).toStdString());
-            emit finished(true,
-                          wasThere
-                              ? tr("Removed %1 from %2.")
-                                    .arg(QString::fromStdString(record.ollamaName), QString::fromStdString(record.url))
-                              : tr("%1 was already gone from %2; the record is marked removed.")
-                                    .arg(QString::fromStdString(record.ollamaName), QString::fromStdString(record.url)),
-                          QString());
-        });
+    connect(call, &ollama::OllamaCall::finished, this,
+            [this, client, record = *target](const ollama::OllamaResult& result) mutable {
+                client->deleteLater();
+                if (!result.ok()) {
+                    emit finished(false, result.message, result.serverMessage);
+                    return;
+                }
+                const bool wasThere = result.json.value("deleted", true);
+                record.status = "removed";
+                record.presentOnServer = false;
+                record.endedAt = isoNowUtc();
+                m_workspace.upsertDeployment(record);
+                const QString server = ollama::OllamaHost::display(record.url);
+                logging::net()->info("removed {} from {}", record.ollamaName, server.toStdString());
+                emit finished(true,
+                              wasThere
+                                  ? tr("Removed %1 from %2.").arg(QString::fromStdString(record.ollamaName), server)
+                                  : tr("%1 was already gone from %2; the record is marked removed.")
+                                        .arg(QString::fromStdString(record.ollamaName), server),
+                              QString());
+            });
 }
 
 void DeploymentMaintenance::testConnection(const QString& url, const QString& caFile)
