@@ -50,6 +50,14 @@ Json addedToken(int id, const std::string& content)
 
 } // namespace
 
+PlaceholderTokenizer::Style PlaceholderTokenizer::styleFor(const std::string& preset)
+{
+    if (preset.starts_with("qwen")) {
+        return Style::Qwen2;
+    }
+    return preset == "phi3" ? Style::Gpt2 : Style::Llama3;
+}
+
 int PlaceholderTokenizer::write(const std::string& directory, Style style)
 {
     const bool qwen = style == Style::Qwen2;

@@ -19,6 +19,8 @@ public:
 
     // Writes the files into `directory` (created if needed); returns the vocabulary size.
     static int write(const std::string& directory, Style style);
+    // The style a TinyModelFactory preset's family uses: Qwen2 for qwen2/qwen3, Gpt2 for phi3, else Llama3.
+    static Style styleFor(const std::string& preset);
 };
 
 } // namespace deepext::test
