@@ -4,6 +4,7 @@
 
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
+#include "deepext/merge/Dtype.h"
 #include "deepext/merge/SafeTensorsWriter.h"
 
 #include <QTemporaryDir>
@@ -231,7 +232,8 @@ TEST(ReferenceForward, Gemma2_ScaledEmbeddingOnePlusNormGeluAndSoftcap)
 {
     QTemporaryDir dir;
     const std::string p = "model.layers.0.";
-    Tensors t{{"model.embed_tokens.weight", {{2, 2}, {1, -2, /**/ 0.5f, 0.5f}}},
+    // A small input row, so the MLP's direction (which GELU shapes) dominates the residual; a large head row.
+    Tensors t{{"model.embed_tokens.weight", {{2, 2}, {0.3f, -0.1f, /**/ 5, 5}}},
               {p + "input_layernorm.weight", zeros({2})},
               {p + "post_attention_layernorm.weight", zeros({2})},
               {p + "pre_feedforward_layernorm.weight", {{2}, {0.5f, 0.0f}}}, // scales n0 by 1.5
@@ -240,9 +242,9 @@ TEST(ReferenceForward, Gemma2_ScaledEmbeddingOnePlusNormGeluAndSoftcap)
               {p + "self_attn.k_proj.weight", zeros({2, 2})},
               {p + "self_attn.v_proj.weight", zeros({2, 2})},
               {p + "self_attn.o_proj.weight", zeros({2, 2})},
-              {p + "mlp.gate_proj.weight", {{1, 2}, {1, 0}}},
-              {p + "mlp.up_proj.weight", {{1, 2}, {0, 1}}},
-              {p + "mlp.down_proj.weight", {{2, 1}, {1, 0}}},
+              {p + "mlp.gate_proj.weight", identity(2)},
+              {p + "mlp.up_proj.weight", {{2, 2}, {0, 1, /**/ 1, 0}}},
+              {p + "mlp.down_proj.weight", identity(2)},
               {"model.norm.weight", zeros({2})}};
     const Json config = {{"architectures", {"Gemma2ForCausalLM"}},
                          {"hidden_size", 2},
@@ -250,26 +252,43 @@ TEST(ReferenceForward, Gemma2_ScaledEmbeddingOnePlusNormGeluAndSoftcap)
                          {"num_attention_heads", 1},
                          {"num_key_value_heads", 1},
                          {"head_dim", 2},
-                         {"intermediate_size", 1},
+                         {"intermediate_size", 2},
                          {"vocab_size", 2},
                          {"rms_norm_eps", 1e-6},
                          {"query_pre_attn_scalar", 2},
                          {"sliding_window", 4},
                          {"attn_logit_softcapping", 50.0},
-                         {"final_logit_softcapping", 3.0},
+                         {"final_logit_softcapping", 30.0},
                          {"hidden_activation", "gelu_pytorch_tanh"}};
     const auto model = ReferenceForward::load(writeModel(dir, config, t));
 
     const double s = std::sqrt(2.0);
-    const std::vector<double> x{1 * s, -2 * s};
+    const std::vector<double> x{0.3f * s, -0.1f * s};
     auto n = rms(x, 1e-6);
     n[0] *= 1.5;
-    const double g = n[0];
-    const double gelu = 0.5 * g * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (g + 0.044715 * g * g * g)));
-    const auto mlp = rms({gelu * n[1], 0.0}, 1e-6); // post_feedforward_layernorm, (1 + 0)
+    const auto gelu = [](double g) {
+        return 0.5 * g * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (g + 0.044715 * g * g * g)));
+    };
+    // gate = n, up = n swapped: [gelu(n0) n1, gelu(n1) n0], then post_feedforward_layernorm (1 + 0)
+    const auto mlp = rms({gelu(n[0]) * n[1], gelu(n[1]) * n[0]}, 1e-6);
     const auto h = rms({x[0] + mlp[0], x[1] + mlp[1]}, 1e-6);
-    const std::vector<double> raw{h[0] * 1 + h[1] * -2, h[0] * 0.5 + h[1] * 0.5}; // tied: the embedding rows
-    expectLogits(model.nextTokenLogits({0}), {3 * std::tanh(raw[0] / 3), 3 * std::tanh(raw[1] / 3)});
+    const std::vector<double> raw{h[0] * 0.3f + h[1] * -0.1f, h[0] * 5 + h[1] * 5}; // tied: the embedding rows
+    expectLogits(model.nextTokenLogits({0}), {30 * std::tanh(raw[0] / 30), 30 * std::tanh(raw[1] / 30)});
+
+    // llama.cpp's CPU GELU: the input rounded to fp16, the tabled result rounded to fp16 (ggml-cpu/vec.h).
+    auto ggmlLike = ReferenceForward::load(dir.path().toStdString());
+    ggmlLike.setGelu(ReferenceForward::Gelu::GgmlCpuTable);
+    const auto half = [](double v) { return deepext::f16ToFloat(deepext::floatToF16(static_cast<float>(v))); };
+    const auto tabled = [&half](double g) {
+        const float g16 = half(g);
+        return half(0.5f * g16 * (1.0f + std::tanh(0.7978845608f * g16 * (1.0f + 0.044715f * g16 * g16))));
+    };
+    const auto mlp16 = rms({tabled(n[0]) * n[1], tabled(n[1]) * n[0]}, 1e-6);
+    const auto h16 = rms({x[0] + mlp16[0], x[1] + mlp16[1]}, 1e-6);
+    const std::vector<double> raw16{h16[0] * 0.3f + h16[1] * -0.1f, h16[0] * 5 + h16[1] * 5};
+    expectLogits(ggmlLike.nextTokenLogits({0}), {30 * std::tanh(raw16[0] / 30), 30 * std::tanh(raw16[1] / 30)});
+    // ... and the difference is larger than the tolerance, so the two expectations cannot both hold by accident.
+    EXPECT_GT(std::abs(ggmlLike.nextTokenLogits({0})[1] - model.nextTokenLogits({0})[1]), 3e-5);
 }
 
 // Gemma 2 slides on layer 0: with a window of 1 every query sees only itself, so what came before cannot change

@@ -115,6 +115,22 @@ double geluTanh(double x)
     return 0.5 * x * (1.0 + std::tanh(k * (x + 0.044715 * x * x * x)));
 }
 
+// ggml's GELU table: fp16(x) -> fp16(gelu_tanh(x)) in float, with x <= -10 -> 0 and x >= 10 -> x
+// (ggml-cpu/vec.h ggml_vec_geglu_f32; ggml-cpu.c fills ggml_table_gelu_f16 with ggml_gelu_f32).
+double geluGgmlTable(double x)
+{
+    if (x <= -10.0) {
+        return 0.0;
+    }
+    if (x >= 10.0) {
+        return x;
+    }
+    const float input = f16ToFloat(floatToF16(static_cast<float>(x)));
+    const float k = 0.79788456080286535587989211986876f; // SQRT_2_OVER_PI
+    const float value = 0.5f * input * (1.0f + std::tanh(k * input * (1.0f + 0.044715f * input * input)));
+    return f16ToFloat(floatToF16(value));
+}
+
 void addInto(Matrix& x, const Matrix& y)
 {
     for (std::size_t p = 0; p < x.size(); ++p) {
@@ -470,7 +486,10 @@ std::vector<float> ReferenceForward::nextTokenLogits(const std::vector<int>& tok
         }
         for (std::size_t p = 0; p < gate.size(); ++p) {
             for (std::size_t i = 0; i < gate[p].size(); ++i) {
-                gate[p][i] = static_cast<float>((gemma ? geluTanh(gate[p][i]) : silu(gate[p][i])) * up[p][i]);
+                gate[p][i] = static_cast<float>(
+                    (gemma ? (m_gelu == Gelu::Exact ? geluTanh(gate[p][i]) : geluGgmlTable(gate[p][i]))
+                           : silu(gate[p][i])) *
+                    up[p][i]);
             }
         }
         Matrix mlp = linear(gate, weight(prefix + "mlp.down_proj.weight", {hidden, inter}).values, size(hidden),

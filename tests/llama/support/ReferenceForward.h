@@ -74,6 +74,17 @@ public:
 
     const ReferenceConfig& config() const { return m_config; }
 
+    // How GELU (Gemma 2's MLP) is computed. Exact: transformers' gelu_pytorch_tanh in double. GgmlCpuTable: as
+    // llama.cpp's CPU backend does it (ggml-cpu/vec.h, GGML_GELU_FP16: the input rounded to fp16, looked up in a
+    // table of fp16 results), which alone moves tiny Gemma 2 logits by ~1e-3: use it to compare with llama.cpp at
+    // a tolerance that would otherwise measure ggml's table rather than the export.
+    enum class Gelu
+    {
+        Exact,
+        GgmlCpuTable,
+    };
+    void setGelu(Gelu gelu) { m_gelu = gelu; }
+
     // The logits for the token after the last of `tokens` (positions 0..n-1, no cache), vocab_size values.
     std::vector<float> nextTokenLogits(const std::vector<int>& tokens) const;
 
@@ -90,6 +101,7 @@ private:
     std::string m_directory;
     ReferenceConfig m_config;
     std::map<std::string, Weight> m_weights;
+    Gelu m_gelu = Gelu::Exact;
 };
 
 } // namespace deepext::test
