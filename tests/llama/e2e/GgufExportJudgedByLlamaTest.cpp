@@ -147,7 +147,8 @@ TEST_P(GgufExportJudgedByLlama, TokenizationMatchesTheModelsTokenizer)
     std::string gguf;
     ASSERT_NO_FATAL_FAILURE(exportGguf("f32", gguf));
     const auto config = nlohmann::json::parse(deepext::readWholeFile(m_tokenizer + "/tokenizer_config.json"));
-    const std::string special = config.at("eos_token").get<std::string>();
+    const auto& eos = config.at("eos_token"); // a string, or {"content": ...}
+    const std::string special = eos.is_string() ? eos.get<std::string>() : eos.at("content").get<std::string>();
     const auto texts = tokenizerTexts(special);
     std::vector<LlamaTokenizeItem> items;
     for (const auto& text : texts) {
