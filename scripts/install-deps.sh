@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything DeepExtension Desktop needs to build, test and run, from Debian 12 packages.
+# Installs everything DeepExtension Desktop needs to build, test and run, from Debian 12 packages, and the npm
+# packages the GGUF tests judge with (scripts/install-llama.sh).
 # Run as root (or with sudo available). Quick when everything is already there.
 set -euo pipefail
 
@@ -20,13 +21,15 @@ for p in "${packages[@]}"; do
         missing+=("$p")
     fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo_cmd=(sudo)
+    fi
+    echo "installing: ${missing[*]}" >&2
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-    sudo_cmd=(sudo)
-fi
-echo "installing: ${missing[*]}" >&2
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The tests' llama.cpp judge (node-llama-cpp from npm, pinned in tests/llama/package-lock.json; needs node >= 20).
+"$(dirname "$0")/install-llama.sh"
