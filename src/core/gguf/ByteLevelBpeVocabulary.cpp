@@ -1,6 +1,7 @@
 #include "ByteLevelBpeVocabulary.h"
 
 #include "BpePreTokenizer.h"
+#include "TokenizerFiles.h"
 #include "deepext/base/Error.h"
 
 #include <sstream>
@@ -33,11 +34,12 @@ std::string shortDump(const nlohmann::json& value)
 // A token id as tokenizers writes it: a non-negative JSON integer.
 std::uint64_t tokenId(const nlohmann::json& id, const std::string& token, const std::string& path)
 {
-    if (!id.is_number_unsigned()) {
+    const std::optional<std::uint64_t> value = TokenizerFiles::nonNegativeInteger(id);
+    if (!value) {
         throw Error("the token \"" + token + "\" in " + path + " has the id " + shortDump(id) +
                     ", which is not a non-negative integer; restore the file from the base model");
     }
-    return id.get<std::uint64_t>();
+    return *value;
 }
 
 // "a b" as llama.cpp splits it (at the first space after position 0): a space inside a part of the

@@ -119,11 +119,12 @@ TokenizerVocabulary LlamaHfVocabulary::build(const TokenizerFiles& files, std::u
     std::unordered_map<std::string, std::uint64_t> idOf;
     std::uint64_t highest = 0;
     const auto add = [&](const std::string& text, const nlohmann::json& id, bool added) {
-        if (!id.is_number_unsigned()) {
+        const std::optional<std::uint64_t> nonNegative = TokenizerFiles::nonNegativeInteger(id);
+        if (!nonNegative) {
             throw Error("the token \"" + text + "\" in " + path +
                         " has no non-negative integer id; restore the file from the base model");
         }
-        const std::uint64_t value = id.get<std::uint64_t>();
+        const std::uint64_t value = *nonNegative;
         highest = std::max(highest, value);
         if (added || byId.count(value) == 0) {
             byId[value] = text;

@@ -53,12 +53,13 @@ void applyAddedTokensJson(TokenizerVocabulary& vocabulary, const TokenizerFiles&
     }
     const std::string path = files.pathOf("added_tokens.json");
     for (const auto& [text, id] : files.addedTokens()->items()) {
-        if (!id.is_number_unsigned()) {
+        const std::optional<std::uint64_t> value = TokenizerFiles::nonNegativeInteger(id);
+        if (!value) {
             throw Error("the added token \"" + text + "\" in " + path +
                         " has no non-negative integer id; restore the file from the base model");
         }
-        if (inRange(id.get<std::uint64_t>(), vocabulary.tokens.size(), text, path)) {
-            setAdded(vocabulary, id.get<std::uint64_t>(), text, TokenType::UserDefined);
+        if (inRange(*value, vocabulary.tokens.size(), text, path)) {
+            setAdded(vocabulary, *value, text, TokenType::UserDefined);
         }
     }
 }
@@ -117,13 +118,14 @@ void applyTokenizerJsonAddedTokens(TokenizerVocabulary& vocabulary, const Tokeni
     for (const nlohmann::json& token : *added) {
         const nlohmann::json* content = member(token, "content");
         const nlohmann::json* id = member(token, "id");
-        if (content == nullptr || !content->is_string() || id == nullptr || !id->is_number_unsigned()) {
+        if (content == nullptr || !content->is_string() || id == nullptr || !TokenizerFiles::nonNegativeInteger(*id)) {
             throw Error("an entry of added_tokens in " + path +
                         " has no content text or no non-negative integer id; restore the file from the base model");
         }
+        const std::uint64_t value = TokenizerFiles::nonNegativeInteger(*id).value_or(0);
         const std::string text = content->get<std::string>();
-        if (inRange(id->get<std::uint64_t>(), vocabulary.tokens.size(), text, path)) {
-            setAdded(vocabulary, id->get<std::uint64_t>(), text,
+        if (inRange(value, vocabulary.tokens.size(), text, path)) {
+            setAdded(vocabulary, value, text,
                      addedType(text, isTrue(member(token, "special")), SentencePieceVocabulary::AddedTokenRules::Phi3));
         }
     }

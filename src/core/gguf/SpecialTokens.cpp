@@ -52,6 +52,15 @@ const Json& pieceId(const Json& item, const char* kind)
     return get(get(item, kind), "id");
 }
 
+// A special token of tokenizer_config.json as text: older files hold {"__type": "AddedToken", "content": ...}
+// objects, which are compared by their content (SpecialVocab compares the objects themselves, so a post-processor
+// starting with "<s>" never matched such a bos token and Llama 2 era fine-tunes lost add_bos).
+Json contentOf(const Json& token)
+{
+    const Json& content = get(token, "content");
+    return content.is_string() ? content : token;
+}
+
 bool isOneOf(const Json& value, const Json& a, const Json& b)
 {
     return value == a || value == b;
@@ -108,11 +117,12 @@ void SpecialTokens::trySet(const std::string& type, const Json& id, const std::s
     if (!id.is_number_integer()) {
         return;
     }
-    if (!id.is_number_unsigned()) {
+    const std::optional<std::uint64_t> nonNegative = TokenizerFiles::nonNegativeInteger(id);
+    if (!nonNegative) {
         throw Error(source + " gives the " + type + " token the negative id " + id.dump() +
                     "; fix the file (token ids are never negative)");
     }
-    const std::uint64_t value = id.get<std::uint64_t>();
+    const std::uint64_t value = *nonNegative;
     if (value >= m_vocabSize) {
         logging::core()->warn("GGUF export: ignoring the {} token id {} from {}: the vocabulary has {} tokens", type,
                               value, source, m_vocabSize);
@@ -187,10 +197,10 @@ SpecialTokens SpecialTokens::read(const TokenizerFiles& files, const Json& confi
     const bool haveConfig = truthy(tokenizerConfig);
 
     if (tokenizer != nullptr && truthy(*tokenizer)) {
-        Json specialBos = get(tokenizerConfig, "bos_token");
-        Json specialCls = get(tokenizerConfig, "cls_token");
-        Json specialEos = get(tokenizerConfig, "eos_token");
-        Json specialSep = get(tokenizerConfig, "sep_token");
+        Json specialBos = contentOf(get(tokenizerConfig, "bos_token"));
+        Json specialCls = contentOf(get(tokenizerConfig, "cls_token"));
+        Json specialEos = contentOf(get(tokenizerConfig, "eos_token"));
+        Json specialSep = contentOf(get(tokenizerConfig, "sep_token"));
         if (!truthy(specialBos) && truthy(specialCls) && haveConfig) {
             tokenizerConfig["bos_token"] = specialBos = specialCls;
         }

@@ -23,6 +23,9 @@ namespace deepext::gguf {
 //   ends with a special token (which becomes the eos, the old eos moving to eot, or eom), and add_sep from its
 //   `pair`;
 // - tokenizer_config.json `add_<t>_token` booleans override those flags;
+// - one deliberate difference: special tokens written as {"content": ...} objects (older tokenizer_config.json
+//   files) are compared with the post-processor's tokens by their content, where SpecialVocab compares the
+//   objects and so never finds the bos of a Llama 2 era fine-tune (leaving llama.cpp adding no BOS);
 // - a Lowercase normalizer (alone, in a Sequence, or BertNormalizer's) sets tokenizer.ggml.normalizer.lowercase.
 // Keys are llama.cpp's (`tokenizer.ggml.seperator_token_id` is spelled so there), ids UINT32, flags BOOL. The
 // cls id has no key: gguf-py has no writer for it and llama.cpp no reader.

@@ -89,6 +89,17 @@ std::vector<std::string> TokenizerFiles::list(const std::string& subfolder, cons
     return names;
 }
 
+std::optional<std::uint64_t> TokenizerFiles::nonNegativeInteger(const nlohmann::json& value)
+{
+    if (value.is_number_unsigned()) {
+        return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+        return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    return std::nullopt;
+}
+
 nlohmann::json TokenizerFiles::parseJson(const std::string& text, const std::string& path)
 {
     try {

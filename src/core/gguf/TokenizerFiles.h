@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ public:
     std::optional<nlohmann::json> readJson(const std::string& name) const;
     // Names (relative to the folder) of the files in `subfolder` whose names end with `suffix`, sorted.
     std::vector<std::string> list(const std::string& subfolder, const std::string& suffix) const;
+
+    // A JSON integer that is not negative (token ids), whichever way the JSON library stores it.
+    static std::optional<std::uint64_t> nonNegativeInteger(const nlohmann::json& value);
 
     // `text` parsed as JSON; a syntax error becomes a deepext::Error naming `path` with the parser's message.
     static nlohmann::json parseJson(const std::string& text, const std::string& path);
