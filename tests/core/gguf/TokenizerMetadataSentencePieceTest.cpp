@@ -253,7 +253,7 @@ TEST(TokenizerMetadataSentencePiece, Qwen2WithTokenizerModel_TakesTheSentencePie
     EXPECT_EQ(strings(metadata, "tokenizer.ggml.tokens"), strings(folder.read("llama"), "tokenizer.ggml.tokens"));
 }
 
-TEST(TokenizerMetadataSentencePiece, LlamaWithOnlyTokenizerJson_IsConvertsLlamaHfVocab)
+TEST(TokenizerMetadataSentencePiece, LlamaWithOnlyTokenizerJson_IsReadAsConvertsLlamaHfVocab)
 {
     const TokenizerTestFolder folder("llama-spm");
     const Reference reference = readWithSentencePiece(folder.file("tokenizer.model"));
