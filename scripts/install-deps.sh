@@ -8,7 +8,7 @@ packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev
     nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
-    uuid-dev libssl-dev openssl libyaml-cpp-dev
+    uuid-dev libssl-dev openssl libyaml-cpp-dev libsentencepiece-dev
     xvfb xauth time
 )
 if [ "${DEEPEXT_WITH_CLANG:-0}" = 1 ]; then

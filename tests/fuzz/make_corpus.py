@@ -150,9 +150,53 @@ def http_request_parser():
     put_http(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
 
 
+def tokenizer_json():
+    # byte 0: the path (0/1 in memory, without/with merges.txt; 2/6 a llama folder with/without a
+    # tokenizer_config.json, 3 a qwen2 folder with one), bytes 1-2: the embedding rows (0: the tokenizer's own size), then tokenizer.json.
+    def put_tokenizer(path, rows, text):
+        put("tokenizer_json", bytes([path]) + struct.pack("<H", rows) + text, 1 << 20)
+
+    tokenizers = DATA / "tokenizers"
+    for name, rows, paths in (("llama3-bpe", 800, (0, 2, 3, 6)), ("qwen2-bpe", 896, (0, 3)), ("llama-spm", 1000, (2, 6))):
+        text = (tokenizers / name / "tokenizer.json").read_bytes()
+        for path in paths:
+            put_tokenizer(path, rows, text)
+    put_tokenizer(0, 799, (tokenizers / "llama3-bpe" / "tokenizer.json").read_bytes())  # a row short: refused
+    # The demo's shape (gpt-2: a plain ByteLevel pre-tokenizer), tiny, with ["a","b"] merges holding a space.
+    byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+    tiny = {
+        "added_tokens": [{"id": 5, "content": "<|eot_id|>", "special": True},
+                         {"id": 6, "content": "\u2581x", "special": False}],
+        "normalizer": {"type": "Lowercase"},
+        "pre_tokenizer": byte_level,
+        "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|eot_id|>"}},
+                                                                    {"Sequence": {"id": "A"}}]},
+        "decoder": byte_level,
+        "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "a b": 3, "\u0120": 4},
+                  "merges": [["a", "b"], ["a ", "b"]]},
+    }
+    for path in (0, 2, 3):
+        put_tokenizer(path, 8, json.dumps(tiny).encode())
+    tekken = dict(tiny)
+    tekken["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"Regex": r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|"
+                                                r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|"
+                                                r"\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"},
+         "behavior": "Isolated", "invert": False},
+        dict(byte_level, use_regex=False)]}
+    tekken["model"] = dict(tiny["model"], merges=["a b"])
+    put_tokenizer(0, 0, json.dumps(tekken).encode())
+    unknown = dict(tiny, pre_tokenizer={"type": "Whitespace"})
+    put_tokenizer(0, 0, json.dumps(unknown).encode())
+    put_tokenizer(1, 0, json.dumps(dict(tiny, model=dict(tiny["model"], merges=[]))).encode())
+    put_tokenizer(0, 0, b'{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [1, 2]}, "pre_tokenizer": null}')
+    put_tokenizer(0, 0, b'{"model": {"type": "Unigram", "vocab": [["a", 0.0]]}}')
+    put_tokenizer(0, 0, b'{"model": {"type": "BPE", ')
+
+
 def main():
     for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, training_metadata,
-               http_request_parser):
+               http_request_parser, tokenizer_json):
         fn()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())

@@ -8,6 +8,7 @@
 #include "../../fuzz/HttpRequestParserFuzz.cpp"
 #include "../../fuzz/OllamaResponseFuzz.cpp"
 #include "../../fuzz/SafeTensorsHeaderFuzz.cpp"
+#include "../../fuzz/TokenizerJsonFuzz.cpp"
 #include "../../fuzz/TrainingMetadataFuzz.cpp"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
@@ -84,6 +85,10 @@ TEST(FuzzReplay, TrainingMetadata)
 TEST(FuzzReplay, HttpRequestParser)
 {
     replayTarget("http_request_parser", deepext::fuzz::httpRequestParser);
+}
+TEST(FuzzReplay, TokenizerJson)
+{
+    replayTarget("tokenizer_json", deepext::fuzz::tokenizerJson);
 }
 
 // Names read back from registries a user may edit by hand never become paths outside saved_models/.
