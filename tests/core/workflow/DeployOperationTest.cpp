@@ -46,13 +46,13 @@ TEST_F(DeployOperationTest, Cancel_DuringCreate_RecordsCancelled)
     operation.start(m_saved, m_options);
     ASSERT_TRUE(QTest::qWaitFor([&] { return m_server->heldCreateCount() > 0 || done; }, 30000));
     // While it runs, the record says deploying and a delete of the model is refused.
-    EXPECT_EQ(m_workspace->deployments().at(0).status, "deploying");
+    EXPECT_EQ(m_workspace->deployments().at(0).status, DeploymentStatus::Deploying);
     EXPECT_THROW(SavedModelOperations::remove(*m_workspace, m_saved), Error);
     operation.cancel();
     ASSERT_TRUE(QTest::qWaitFor([&] { return done; }, 10000));
     m_server->releaseHeldCreate();
     EXPECT_FALSE(ok);
-    EXPECT_EQ(m_workspace->deployments().at(0).status, "cancelled");
+    EXPECT_EQ(m_workspace->deployments().at(0).status, DeploymentStatus::Cancelled);
 }
 
 TEST_F(DeployOperationTest, Resolve_MergesUserSystemAndParametersOverTheTemplateFile)
