@@ -8,8 +8,8 @@
 #include "deepext/workflow/DemoGenerator.h"
 #include "deepext/workflow/ModelRegistration.h"
 #include "deepext/workflow/SaveOperation.h"
+#include "deepext/workflow/SavedModelOperations.h"
 #include "gui/AppContext.h"
-#include "gui/CardText.h"
 #include "gui/IUserPrompts.h"
 #include "gui/MainWindow.h"
 #include "gui/SavedModelListModel.h"
@@ -172,7 +172,8 @@ int benchList(int models)
     ok = report("render selected card", worst, "ms", 100) && ok;
     // Where the card time goes: reading and rendering to Markdown (worker) and laying it out (GUI thread).
     clock.restart();
-    const QString markdown = gui::CardText::savedModel(workspace, targetName.toStdString());
+    const QString markdown = QString::fromStdString(
+        SavedModelOperations::cardText(workspace, targetName.toStdString(), CardFormat::Markdown));
     const qint64 readMs = clock.elapsed();
     {
         QElapsedTimer threadClock;
@@ -181,7 +182,7 @@ int benchList(int models)
         std::thread worker([&] {
             QElapsedTimer t;
             t.start();
-            gui::CardText::savedModel(workspace, targetName.toStdString());
+            SavedModelOperations::cardText(workspace, targetName.toStdString(), CardFormat::Markdown);
             inside = t.elapsed();
         });
         worker.join();

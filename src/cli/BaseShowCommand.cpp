@@ -3,6 +3,7 @@
 #include "CommandContext.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCardRenderer.h"
 
 namespace deepext::cli {
 
@@ -30,20 +31,7 @@ int BaseShowCommand::execute(CommandContext& context, const QStringList& argumen
         context.printJson(item);
         return 0;
     }
-    std::string text = "Base model " + base->technicalName + " (" + base->modelName + ")\n  path: " + base->path + "\n";
-    for (const auto& [key, value] : base->facts.items()) {
-        text += "  " + key + ": " + (value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
-    }
-    if (base->templateText.empty()) {
-        text += "  Deployment Template File: none (add one with 'deepext-cli base set-template " + base->technicalName +
-                " FILE')\n";
-    } else {
-        text += "  Deployment Template File (from " + base->templateSource + "):\n" + base->templateText;
-        if (text.back() != '\n') {
-            text += "\n";
-        }
-    }
-    context.printLine(text);
+    context.printLine(ModelCardRenderer::baseModel(*base, CardFormat::Terminal));
     return 0;
 }
 

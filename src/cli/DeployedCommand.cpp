@@ -54,7 +54,8 @@ int DeployedCommand::execute(CommandContext& context, const QStringList& argumen
     TextTable table({"OLLAMA NAME", "SAVED MODEL", "ENVIRONMENT", "QUANT", "STATUS", "ON SERVER", "STARTED"});
     for (const auto& record : records) {
         table.addRow({record.ollamaName, record.savedModel,
-                      record.environment.empty() ? record.url : record.environment, record.quantization, record.status,
+                      record.environment.empty() ? record.url : record.environment, record.quantization,
+                      std::string(deploymentStatusName(record.status)),
                       record.refreshedAt.empty() ? "?" : (record.presentOnServer ? "yes" : "no"), record.startedAt});
     }
     if (table.isEmpty()) {

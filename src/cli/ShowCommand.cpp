@@ -4,8 +4,7 @@
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
-#include "deepext/card/ModelCard.h"
-#include "deepext/card/ModelCardRenderer.h"
+#include "deepext/workflow/SavedModelOperations.h"
 
 namespace deepext::cli {
 
@@ -36,16 +35,7 @@ int ShowCommand::execute(CommandContext& context, const QStringList& arguments)
         context.printJson(nlohmann::json::parse(text));
         return 0;
     }
-    const ModelCard card = ModelCard::load(directory);
-    std::vector<DeploymentSummary> deployments;
-    for (const auto& record : workspace.deployments()) {
-        if (record.savedModel == name) {
-            deployments.push_back({record.ollamaName, record.environment.empty() ? record.url : record.environment,
-                                   record.quantization, record.status,
-                                   record.endedAt.empty() ? record.startedAt : record.endedAt});
-        }
-    }
-    context.printLine(ModelCardRenderer::terminalText(card, deployments));
+    context.printLine(SavedModelOperations::cardText(workspace, name, CardFormat::Terminal));
     return 0;
 }
 

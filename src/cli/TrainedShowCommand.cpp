@@ -3,6 +3,7 @@
 #include "CommandContext.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCardRenderer.h"
 
 namespace deepext::cli {
 
@@ -28,13 +29,7 @@ int TrainedShowCommand::execute(CommandContext& context, const QStringList& argu
         context.printJson(*record);
         return 0;
     }
-    std::string text = "Trained model " + record->name + "\n  base: " + record->baseTechnicalName +
-                       "\n  train name: " + record->trainName + "\n  adapter: " + record->adapterPath +
-                       "\n  uuid: " + record->uuid + "\n  registered: " + record->createdAt + "\n";
-    for (const auto& [key, value] : record->facts.items()) {
-        text += "  " + key + ": " + (value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
-    }
-    context.printLine(text);
+    context.printLine(ModelCardRenderer::trainedModel(*record, TrainedModelFacts::read(*record), CardFormat::Terminal));
     return 0;
 }
 

@@ -1,12 +1,10 @@
 #include "gui/AppContext.h"
 
+#include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/WorkspaceWatcher.h"
 
 #include <QNetworkAccessManager>
-#include <QThread>
-
-#include <algorithm>
 
 namespace deepext::gui {
 
@@ -14,12 +12,14 @@ AppContext::AppContext(Workspace workspace, IUserPrompts& prompts, QObject* pare
     : QObject(parent)
     , m_workspace(std::move(workspace))
     , m_prompts(prompts)
+    , m_runner(new JobRunner(JobRunner::Mode::Background, this))
     , m_network(new QNetworkAccessManager(this))
     , m_jobs(new JobTracker(this))
     , m_watcher(new WorkspaceWatcher(m_workspace, this))
 {
-    // Jobs mostly wait on disk; enough workers that a running save never starves list loading.
-    m_pool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+    // A callback that threw is an error the user sees, never the end of the process.
+    connect(m_runner, &JobRunner::callbackFailed, this,
+            [this](const QString& message, const QString& details) { m_prompts.showError(message, details); });
     connect(m_watcher, &WorkspaceWatcher::savedModelsChanged, this, &AppContext::savedModelsChanged);
     connect(m_watcher, &WorkspaceWatcher::registryChanged, this, &AppContext::registryChanged);
 }
@@ -29,22 +29,10 @@ AppContext::~AppContext()
     shutdown();
 }
 
-void AppContext::post(const QPointer<QObject>& receiver, std::function<void()> call)
-{
-    QMetaObject::invokeMethod(
-        this,
-        [receiver, call = std::move(call)] {
-            if (receiver) {
-                call();
-            }
-        },
-        Qt::QueuedConnection);
-}
-
 void AppContext::shutdown()
 {
     emit aboutToShutdown();
-    m_pool.waitForDone();
+    m_runner->waitForDone();
 }
 
 } // namespace deepext::gui

@@ -1,20 +1,15 @@
 #pragma once
 
-#include "deepext/base/Error.h"
+#include "deepext/base/JobRunner.h"
 #include "deepext/base/Workspace.h"
 
-#include <QMetaObject>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QThreadPool>
 
-#include <exception>
 #include <functional>
-#include <optional>
-#include <type_traits>
 #include <utility>
-#include <variant>
 
 class QNetworkAccessManager;
 
@@ -24,23 +19,7 @@ class IUserPrompts;
 class JobTracker;
 class WorkspaceWatcher;
 
-// Why a background job did not produce a value.
-struct JobFailure
-{
-    QString message;
-    QString details;
-    bool cancelled = false;
-};
-
-template <typename T>
-struct JobOutcome
-{
-    std::optional<T> value;
-    JobFailure failure;
-    bool ok() const { return value.has_value(); }
-};
-
-// What every page and dialog shares: the workspace, the worker pool (disk work never runs on the GUI thread), the
+// What every page and dialog shares: the workspace, the job runner (disk work never runs on the GUI thread), the
 // one network manager (Ollama talk runs on the event loop), the prompts seam, the running jobs and the
 // workspace watcher. The main window owns it; it outlives every job it starts.
 class AppContext final : public QObject
@@ -53,19 +32,27 @@ public:
 
     const Workspace& workspace() const { return m_workspace; }
     IUserPrompts& prompts() const { return m_prompts; }
-    QThreadPool* pool() { return &m_pool; }
+    QThreadPool* pool() { return m_runner->pool(); }
+    // The one guarded background-job helper of the window: pages, dialogs and the deploy operations use it.
+    JobRunner* runner() const { return m_runner; }
     QNetworkAccessManager* network() const { return m_network; }
     JobTracker* jobs() const { return m_jobs; }
     WorkspaceWatcher* watcher() const { return m_watcher; }
 
-    // Runs `work()` on the pool and then `done(JobOutcome)` on the GUI thread, unless `receiver` is gone by then.
-    // deepext::Error and other exceptions thrown by `work` become the outcome's failure.
+    // Runs `work()` on the pool and then `done(JobOutcome)` on the GUI thread, unless `receiver` is gone by then
+    // (JobRunner::run). What `work` throws becomes the outcome's failure; what `done` throws is shown as an error.
     template <typename Work, typename Done>
-    void run(QObject* receiver, Work work, Done done);
+    void run(QObject* receiver, Work work, Done done)
+    {
+        m_runner->run(receiver, std::move(work), std::move(done));
+    }
 
     // Calls `call` on the GUI thread unless `receiver` is gone by then; safe from any thread. The QPointer must
     // have been made on the GUI thread (capture it before starting the work).
-    void post(const QPointer<QObject>& receiver, std::function<void()> call);
+    void post(const QPointer<QObject>& receiver, std::function<void()> call)
+    {
+        m_runner->post(receiver, std::move(call));
+    }
 
     // Asks running jobs to stop (aboutToShutdown) and waits for the pool: nothing outlives the window.
     void shutdown();
@@ -81,44 +68,10 @@ signals:
 private:
     Workspace m_workspace;
     IUserPrompts& m_prompts;
-    QThreadPool m_pool;
+    JobRunner* m_runner;
     QNetworkAccessManager* m_network;
     JobTracker* m_jobs;
     WorkspaceWatcher* m_watcher;
 };
-
-template <typename Work, typename Done>
-void AppContext::run(QObject* receiver, Work work, Done done)
-{
-    using Raw = std::invoke_result_t<Work>;
-    using Value = std::conditional_t<std::is_void_v<Raw>, std::monostate, Raw>;
-    // Results are delivered through this context (alive until the pool is drained); the receiver is checked on
-    // the GUI thread only, where it is deleted.
-    QPointer<QObject> guard(receiver);
-    m_pool.start([this, guard = std::move(guard), work = std::move(work), done = std::move(done)]() mutable {
-        JobOutcome<Value> outcome;
-        try {
-            if constexpr (std::is_void_v<Raw>) {
-                work();
-                outcome.value = std::monostate{};
-            } else {
-                outcome.value = work();
-            }
-        } catch (const Error& error) {
-            outcome.failure = {QString::fromStdString(error.message()), QString::fromStdString(error.details()),
-                               error.isCancelled()};
-        } catch (const std::exception& error) {
-            outcome.failure = {QString::fromUtf8(error.what()), QString(), false};
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [guard = std::move(guard), done = std::move(done), outcome = std::move(outcome)]() mutable {
-                if (guard) {
-                    done(std::move(outcome));
-                }
-            },
-            Qt::QueuedConnection);
-    });
-}
 
 } // namespace deepext::gui

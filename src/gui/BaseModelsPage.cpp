@@ -3,10 +3,12 @@
 #include "ui_BaseModelsPage.h"
 
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCardRenderer.h"
 #include "deepext/workflow/ModelRegistration.h"
 #include "gui/AddBaseModelDialog.h"
 #include "gui/AppContext.h"
-#include "gui/CardText.h"
+#include "gui/BaseModelListModel.h"
+#include "gui/CoalescedLoader.h"
 #include "gui/IUserPrompts.h"
 #include "gui/MarkdownPane.h"
 
@@ -16,14 +18,35 @@ BaseModelsPage::BaseModelsPage(AppContext& context, QWidget* parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::BaseModelsPage>())
     , m_context(context)
+    , m_model(new BaseModelListModel(this))
+    , m_loader(new CoalescedLoader(context, this))
 {
     m_ui->setupUi(this);
+    m_ui->baseModelsListView->setModel(m_model);
     m_ui->baseModelsSplitter->setStretchFactor(0, 2);
     m_ui->baseModelsSplitter->setStretchFactor(1, 3);
-    connect(m_ui->baseModelsListWidget, &QListWidget::currentItemChanged, this, &BaseModelsPage::showFacts);
+    connect(m_ui->baseModelsListView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &BaseModelsPage::showFacts);
+    // A reload that changes the shown record (a new template) updates the pane.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &BaseModelsPage::showFacts);
     connect(m_ui->addBaseModelButton, &QPushButton::clicked, this, &BaseModelsPage::addBaseModel);
     connect(m_ui->updateTemplateButton, &QPushButton::clicked, this, &BaseModelsPage::updateTemplate);
     connect(&m_context, &AppContext::registryChanged, this, &BaseModelsPage::reload);
+    m_loader->setJob([workspace = m_context.workspace()] { return workspace.baseModels(); },
+                     [this](JobOutcome<std::vector<BaseModelRecord>> outcome) {
+                         if (!outcome.ok()) {
+                             m_context.prompts().showError(
+                                 tr("The base models could not be read: %1").arg(outcome.failure.message),
+                                 outcome.failure.details);
+                             return;
+                         }
+                         m_model->setRows(std::move(*outcome.value));
+                         if (!m_ui->baseModelsListView->currentIndex().isValid() && m_model->rowCount() > 0) {
+                             m_ui->baseModelsListView->setCurrentIndex(m_model->index(0, 0));
+                         }
+                         showFacts();
+                         emit loaded(m_model->rowCount());
+                     });
     m_ui->updateTemplateButton->setEnabled(false);
     reload();
 }
@@ -32,74 +55,42 @@ BaseModelsPage::~BaseModelsPage() = default;
 
 void BaseModelsPage::reload()
 {
-    if (m_loadRunning) {
-        m_reloadQueued = true;
-        return;
-    }
-    m_loadRunning = true;
-    m_context.run(
-        this, [workspace = m_context.workspace()] { return workspace.baseModels(); },
-        [this](JobOutcome<std::vector<BaseModelRecord>> outcome) {
-            m_loadRunning = false;
-            if (outcome.ok()) {
-                applyRecords(std::move(*outcome.value));
-            } else {
-                m_context.prompts().showError(tr("The base models could not be read: %1").arg(outcome.failure.message),
-                                              outcome.failure.details);
-            }
-            if (m_reloadQueued) {
-                m_reloadQueued = false;
-                reload();
-            }
-        });
+    m_loader->request();
 }
 
-void BaseModelsPage::applyRecords(std::vector<BaseModelRecord> records)
+void BaseModelsPage::selectModel(const QString& technicalName)
 {
-    const QString current = currentName();
-    QSignalBlocker blocker(m_ui->baseModelsListWidget);
-    m_ui->baseModelsListWidget->clear();
-    m_records.clear();
-    for (BaseModelRecord& record : records) {
-        const QString name = QString::fromStdString(record.technicalName);
-        auto* item = new QListWidgetItem(record.templateText.empty() ? tr("%1 (no template)").arg(name) : name,
-                                         m_ui->baseModelsListWidget);
-        item->setData(Qt::UserRole, name);
-        item->setToolTip(QString::fromStdString(record.path));
-        m_records.insert(name, std::move(record));
-        if (name == current) {
-            m_ui->baseModelsListWidget->setCurrentItem(item);
-        }
+    const int row = m_model->rowOf(technicalName);
+    if (row >= 0) {
+        m_ui->baseModelsListView->setCurrentIndex(m_model->index(row, 0));
     }
-    if (!m_ui->baseModelsListWidget->currentItem() && m_ui->baseModelsListWidget->count() > 0) {
-        m_ui->baseModelsListWidget->setCurrentRow(0);
-    }
-    blocker.unblock();
-    showFacts();
-    emit loaded(static_cast<int>(m_records.size()));
 }
 
 QString BaseModelsPage::currentName() const
 {
-    const QListWidgetItem* item = m_ui->baseModelsListWidget->currentItem();
-    return item ? item->data(Qt::UserRole).toString() : QString();
+    return m_ui->baseModelsListView->currentIndex().data(BaseModelListModel::NameRole).toString();
 }
 
 int BaseModelsPage::modelCount() const
 {
-    return m_ui->baseModelsListWidget->count();
+    return m_model->rowCount();
 }
 
 void BaseModelsPage::showFacts()
 {
-    const QString name = currentName();
-    m_ui->updateTemplateButton->setEnabled(m_records.contains(name));
-    if (!m_records.contains(name)) {
+    const BaseModelRecord* record = m_model->find(currentName());
+    m_ui->updateTemplateButton->setEnabled(record != nullptr);
+    if (!record) {
+        m_factsShown.clear();
         m_ui->baseFactsTextBrowser->clear();
         return;
     }
     // Facts come from the registry already in memory: no disk work here.
-    MarkdownPane::show(m_ui->baseFactsTextBrowser, CardText::baseModel(m_records.value(name)));
+    const QString markdown = QString::fromStdString(ModelCardRenderer::baseModel(*record, CardFormat::Markdown));
+    if (markdown != m_factsShown) {
+        m_factsShown = markdown;
+        MarkdownPane::show(m_ui->baseFactsTextBrowser, markdown);
+    }
 }
 
 void BaseModelsPage::addBaseModel()

@@ -1,13 +1,9 @@
 #pragma once
 
-#include "deepext/base/Records.h"
-
-#include <QHash>
 #include <QString>
 #include <QWidget>
 
 #include <memory>
-#include <vector>
 
 namespace Ui {
 class BaseModelsPage;
@@ -16,6 +12,8 @@ class BaseModelsPage;
 namespace deepext::gui {
 
 class AppContext;
+class BaseModelListModel;
+class CoalescedLoader;
 
 // Registered base models: list, facts and Deployment Template File; Add Base Model and Update Deployment Template
 // File (both write the registry on the worker pool).
@@ -27,9 +25,12 @@ public:
     explicit BaseModelsPage(AppContext& context, QWidget* parent = nullptr);
     ~BaseModelsPage() override;
 
+    // Rereads the registry in the background (coalesced); the selection is kept by technical name.
     void reload();
+    void selectModel(const QString& technicalName);
     QString currentName() const;
     int modelCount() const;
+    BaseModelListModel* model() const { return m_model; }
 
 signals:
     void loaded(int count);
@@ -40,14 +41,13 @@ public slots:
     void updateTemplate();
 
 private:
-    void applyRecords(std::vector<BaseModelRecord> records);
     void showFacts();
 
     std::unique_ptr<Ui::BaseModelsPage> m_ui;
     AppContext& m_context;
-    QHash<QString, BaseModelRecord> m_records;
-    bool m_loadRunning = false;
-    bool m_reloadQueued = false;
+    BaseModelListModel* m_model;
+    CoalescedLoader* m_loader;
+    QString m_factsShown; // what the facts pane shows, so an unchanged reload does not re-render it
 };
 
 } // namespace deepext::gui

@@ -310,7 +310,7 @@ void DeployDialog::startDeploy()
 void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)
 {
     logging::ui()->info("deploying {} as {}", m_savedName.toStdString(), resolved.ollamaName);
-    m_operation = new DeployOperation(m_context.workspace(), m_context.network(), this);
+    m_operation = new DeployOperation(m_context.workspace(), m_context.network(), m_context.runner(), this);
     m_ui->detailsPlainTextEdit->hide();
     m_ui->statusLinesPlainTextEdit->clear();
     m_ui->deployProgressBar->setRange(0, 0);
@@ -355,7 +355,7 @@ void DeployDialog::onFinished(bool ok, const QString& message, const QString& de
 {
     DeployOperation* operation = m_operation;
     const QString ollamaName = operation ? QString::fromStdString(operation->record().ollamaName) : QString();
-    const bool cancelled = operation && operation->record().status == "cancelled";
+    const bool cancelled = operation && operation->record().status == DeploymentStatus::Cancelled;
     m_operation = nullptr;
     if (operation) {
         operation->deleteLater();

@@ -5,37 +5,32 @@
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DeploymentMaintenance.h"
 #include "gui/AppContext.h"
+#include "gui/CoalescedLoader.h"
+#include "gui/DeploymentTableModel.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
-#include "gui/SavedModelListModel.h"
 
-#include <QHeaderView>
-
-#include <algorithm>
+#include <QItemSelectionModel>
+#include <QSortFilterProxyModel>
 
 namespace deepext::gui {
-namespace {
-
-enum Column
-{
-    NameColumn,
-    SavedModelColumn,
-    EnvironmentColumn,
-    QuantizationColumn,
-    StatusColumn,
-    DeployedAtColumn,
-};
-
-} // namespace
 
 DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::DeployedModelsPage>())
     , m_context(context)
-    , m_maintenance(new DeploymentMaintenance(context.workspace(), context.network(), this))
+    , m_model(new DeploymentTableModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_loader(new CoalescedLoader(context, this))
+    , m_maintenance(new DeploymentMaintenance(context.workspace(), context.network(), context.runner(), this))
 {
     m_ui->setupUi(this);
-    connect(m_ui->deploymentsTableWidget, &QTableWidget::itemSelectionChanged, this,
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(DeploymentTableModel::StartedAtRole);
+    m_proxy->setDynamicSortFilter(true);
+    m_proxy->sort(DeploymentTableModel::NameColumn, Qt::DescendingOrder); // newest first, like the saved models
+    m_ui->deploymentsTableView->setModel(m_proxy);
+    connect(m_ui->deploymentsTableView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &DeployedModelsPage::updateButtons);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
@@ -53,6 +48,21 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
                 emit maintenanceFinished(ok);
             });
     connect(&m_context, &AppContext::registryChanged, this, &DeployedModelsPage::reload);
+    m_loader->setJob([workspace = m_context.workspace()] { return workspace.deployments(); },
+                     [this](JobOutcome<std::vector<DeploymentRecord>> outcome) {
+                         if (!outcome.ok()) {
+                             m_ui->statusLabel->setText(
+                                 tr("The deployment records could not be read: %1").arg(outcome.failure.message));
+                             return;
+                         }
+                         const bool first = m_loader->completedRuns() == 0;
+                         m_model->setRows(std::move(*outcome.value));
+                         if (first) {
+                             m_ui->deploymentsTableView->resizeColumnsToContents();
+                         }
+                         updateButtons();
+                         emit loaded(m_model->rowCount());
+                     });
     updateButtons();
     reload();
 }
@@ -66,93 +76,44 @@ DeployedModelsPage::~DeployedModelsPage()
 
 void DeployedModelsPage::reload()
 {
-    if (m_loadRunning) {
-        m_reloadQueued = true;
-        return;
-    }
-    m_loadRunning = true;
-    m_context.run(
-        this, [workspace = m_context.workspace()] { return workspace.deployments(); },
-        [this](JobOutcome<std::vector<DeploymentRecord>> outcome) {
-            m_loadRunning = false;
-            if (outcome.ok()) {
-                applyRecords(std::move(*outcome.value));
-            } else {
-                m_ui->statusLabel->setText(
-                    tr("The deployment records could not be read: %1").arg(outcome.failure.message));
-            }
-            if (m_reloadQueued) {
-                m_reloadQueued = false;
-                reload();
-            }
-        });
-}
-
-void DeployedModelsPage::applyRecords(std::vector<DeploymentRecord> records)
-{
-    // Newest first, like the saved models.
-    std::sort(records.begin(), records.end(),
-              [](const DeploymentRecord& a, const DeploymentRecord& b) { return a.startedAt > b.startedAt; });
-    const QString current = currentOllamaName();
-    QTableWidget* table = m_ui->deploymentsTableWidget;
-    QSignalBlocker blocker(table);
-    table->setRowCount(0);
-    for (const DeploymentRecord& record : records) {
-        const int row = table->rowCount();
-        table->insertRow(row);
-        const QString name = QString::fromStdString(record.ollamaName);
-        QString status = QString::fromStdString(record.status);
-        if (record.status == "deployed" && !record.presentOnServer) {
-            status = tr("deployed, no longer on the server");
-        }
-        const auto set = [&](int column, const QString& text, const QString& tip = {}) {
-            auto* item = new QTableWidgetItem(text);
-            item->setToolTip(tip.isEmpty() ? text : tip);
-            table->setItem(row, column, item);
-        };
-        set(NameColumn, name);
-        table->item(row, NameColumn)->setData(Qt::UserRole, name);
-        set(SavedModelColumn, QString::fromStdString(record.savedModel));
-        set(EnvironmentColumn,
-            record.environment.empty() ? QString::fromStdString(record.url)
-                                       : QString::fromStdString(record.environment),
-            QString::fromStdString(record.url));
-        set(QuantizationColumn, QString::fromStdString(record.quantization));
-        set(StatusColumn, status, record.message.empty() ? status : QString::fromStdString(record.message));
-        set(DeployedAtColumn, SavedModelListModel::formatCreated(
-                                  QString::fromStdString(record.endedAt.empty() ? record.startedAt : record.endedAt)));
-        if (name == current) {
-            table->selectRow(row);
-        }
-    }
-    table->resizeColumnsToContents();
-    blocker.unblock();
-    updateButtons();
-    emit loaded(table->rowCount());
+    m_loader->request();
 }
 
 int DeployedModelsPage::recordCount() const
 {
-    return m_ui->deploymentsTableWidget->rowCount();
+    return m_model->rowCount();
+}
+
+QModelIndex DeployedModelsPage::currentSourceIndex() const
+{
+    const QModelIndexList selected = m_ui->deploymentsTableView->selectionModel()->selectedRows();
+    return selected.isEmpty() ? QModelIndex() : m_proxy->mapToSource(selected.first());
 }
 
 QString DeployedModelsPage::currentOllamaName() const
 {
-    const auto selected = m_ui->deploymentsTableWidget->selectionModel()
-                              ? m_ui->deploymentsTableWidget->selectionModel()->selectedRows()
-                              : QModelIndexList();
-    if (selected.isEmpty()) {
-        return {};
+    return currentSourceIndex().data(DeploymentTableModel::OllamaNameRole).toString();
+}
+
+QString DeployedModelsPage::currentUuid() const
+{
+    return currentSourceIndex().data(DeploymentTableModel::UuidRole).toString();
+}
+
+void DeployedModelsPage::selectUuid(const QString& uuid)
+{
+    const int row = m_model->rowOf(uuid);
+    if (row >= 0) {
+        m_ui->deploymentsTableView->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
     }
-    const QTableWidgetItem* item = m_ui->deploymentsTableWidget->item(selected.first().row(), NameColumn);
-    return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
 void DeployedModelsPage::selectOllamaName(const QString& name)
 {
-    for (int row = 0; row < m_ui->deploymentsTableWidget->rowCount(); ++row) {
-        if (m_ui->deploymentsTableWidget->item(row, NameColumn)->data(Qt::UserRole).toString() == name) {
-            m_ui->deploymentsTableWidget->selectRow(row);
+    // The newest record of that name (a name can be reused after a removal).
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        if (m_proxy->index(row, 0).data(DeploymentTableModel::OllamaNameRole).toString() == name) {
+            m_ui->deploymentsTableView->selectRow(row);
             return;
         }
     }

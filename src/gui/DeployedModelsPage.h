@@ -1,12 +1,11 @@
 #pragma once
 
-#include "deepext/base/Records.h"
-
 #include <QString>
 #include <QWidget>
 
 #include <memory>
-#include <vector>
+
+class QSortFilterProxyModel;
 
 namespace Ui {
 class DeployedModelsPage;
@@ -19,9 +18,12 @@ class DeploymentMaintenance;
 namespace deepext::gui {
 
 class AppContext;
+class CoalescedLoader;
+class DeploymentTableModel;
 
-// Deployment records: name in Ollama, saved model, environment, quantization, status, time. Refresh asks each
-// Ollama what it still has; Remove from Ollama deletes the model there (the record stays, marked removed).
+// Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time. Refresh
+// asks each Ollama what it still has; Remove from Ollama deletes the model there (the record stays, marked removed).
+// The selection is kept by deploy UUID across reloads; the registry is read and written only off the GUI thread.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -30,10 +32,14 @@ public:
     explicit DeployedModelsPage(AppContext& context, QWidget* parent = nullptr);
     ~DeployedModelsPage() override;
 
+    // Rereads the records in the background (coalesced).
     void reload();
     int recordCount() const;
     QString currentOllamaName() const;
+    QString currentUuid() const;
     void selectOllamaName(const QString& name);
+    void selectUuid(const QString& uuid);
+    DeploymentTableModel* model() const { return m_model; }
 
 signals:
     void loaded(int count);
@@ -44,15 +50,16 @@ public slots:
     void removeSelected();
 
 private:
-    void applyRecords(std::vector<DeploymentRecord> records);
     void updateButtons();
+    QModelIndex currentSourceIndex() const;
 
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
     AppContext& m_context;
+    DeploymentTableModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    CoalescedLoader* m_loader;
     DeploymentMaintenance* m_maintenance;
     bool m_busy = false;
-    bool m_loadRunning = false;
-    bool m_reloadQueued = false;
     int m_job = 0;
 };
 

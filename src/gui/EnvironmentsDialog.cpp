@@ -25,7 +25,7 @@ EnvironmentsDialog::EnvironmentsDialog(AppContext& context, QWidget* parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::EnvironmentsDialog>())
     , m_context(context)
-    , m_maintenance(new DeploymentMaintenance(context.workspace(), context.network(), this))
+    , m_maintenance(new DeploymentMaintenance(context.workspace(), context.network(), context.runner(), this))
 {
     m_ui->setupUi(this);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);

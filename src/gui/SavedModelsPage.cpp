@@ -6,7 +6,7 @@
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/SavedModelOperations.h"
 #include "gui/AppContext.h"
-#include "gui/CardText.h"
+#include "gui/CoalescedLoader.h"
 #include "gui/DeployDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
@@ -28,6 +28,7 @@ SavedModelsPage::SavedModelsPage(AppContext& context, QWidget* parent)
     , m_context(context)
     , m_model(new SavedModelListModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
+    , m_loader(new CoalescedLoader(context, this))
 {
     m_ui->setupUi(this);
     m_proxy->setSourceModel(m_model);
@@ -74,6 +75,16 @@ SavedModelsPage::SavedModelsPage(AppContext& context, QWidget* parent)
             m_verifyCancel->store(true);
         }
     });
+    m_loader->setJob([workspace = m_context.workspace()] { return SavedModelScanner::scan(workspace); },
+                     [this](JobOutcome<std::vector<SavedModelSummary>> outcome) {
+                         if (outcome.ok()) {
+                             applyScan(std::move(*outcome.value));
+                         } else {
+                             m_context.prompts().showError(
+                                 tr("The saved models could not be listed: %1").arg(outcome.failure.message),
+                                 outcome.failure.details);
+                         }
+                     });
     updateState();
     reload();
 }
@@ -82,27 +93,7 @@ SavedModelsPage::~SavedModelsPage() = default;
 
 void SavedModelsPage::reload()
 {
-    if (m_loadRunning) {
-        m_reloadQueued = true;
-        return;
-    }
-    m_loadRunning = true;
-    m_context.run(
-        this, [workspace = m_context.workspace()] { return SavedModelScanner::scan(workspace); },
-        [this](JobOutcome<std::vector<SavedModelSummary>> outcome) {
-            m_loadRunning = false;
-            if (outcome.ok()) {
-                applyScan(std::move(*outcome.value));
-            } else {
-                m_context.prompts().showError(
-                    tr("The saved models could not be listed: %1").arg(outcome.failure.message),
-                    outcome.failure.details);
-            }
-            if (m_reloadQueued) {
-                m_reloadQueued = false;
-                reload();
-            }
-        });
+    m_loader->request();
 }
 
 void SavedModelsPage::applyScan(std::vector<SavedModelSummary> models)
@@ -173,7 +164,11 @@ void SavedModelsPage::showCard(const QString& name)
     m_cardName = name;
     const quint64 generation = ++m_cardGeneration;
     m_context.run(
-        this, [workspace = m_context.workspace(), name] { return CardText::savedModel(workspace, name.toStdString()); },
+        this,
+        [workspace = m_context.workspace(), name] {
+            return QString::fromStdString(
+                SavedModelOperations::cardText(workspace, name.toStdString(), CardFormat::Markdown));
+        },
         [this, generation, name](JobOutcome<QString> outcome) {
             if (generation != m_cardGeneration) {
                 return; // the user has moved on

@@ -19,6 +19,7 @@ class SavedModelsPage;
 namespace deepext::gui {
 
 class AppContext;
+class CoalescedLoader;
 class SavedModelListModel;
 
 // The heart of the app: the saved models (newest first, filterable) and the selected one's model card, with
@@ -64,9 +65,8 @@ private:
     QSortFilterProxyModel* m_proxy;
     QString m_pendingSelection;
     QSet<QString> m_deleting; // removed from the list, removal still running: later scans must not bring them back
+    CoalescedLoader* m_loader;
     int m_loads = 0;
-    bool m_loadRunning = false;
-    bool m_reloadQueued = false;
     quint64 m_cardGeneration = 0;
     QString m_cardName;
     std::shared_ptr<std::atomic_bool> m_verifyCancel;

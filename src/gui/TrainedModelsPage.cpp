@@ -4,13 +4,15 @@
 
 #include "deepext/base/Logging.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCardRenderer.h"
 #include "deepext/workflow/SaveTask.h"
 #include "gui/AddTrainedModelDialog.h"
 #include "gui/AppContext.h"
-#include "gui/CardText.h"
+#include "gui/CoalescedLoader.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/MarkdownPane.h"
+#include "gui/TrainedModelListModel.h"
 
 #include <QLocale>
 #include <QThread>
@@ -21,13 +23,16 @@ TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::TrainedModelsPage>())
     , m_context(context)
+    , m_model(new TrainedModelListModel(this))
+    , m_loader(new CoalescedLoader(context, this))
 {
     m_ui->setupUi(this);
+    m_ui->trainedModelsListView->setModel(m_model);
     m_ui->trainedModelsSplitter->setStretchFactor(0, 2);
     m_ui->trainedModelsSplitter->setStretchFactor(1, 3);
     m_ui->saveProgressBar->hide();
     m_ui->cancelSaveButton->hide();
-    connect(m_ui->trainedModelsListWidget, &QListWidget::currentItemChanged, this, [this] {
+    connect(m_ui->trainedModelsListView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
         updateState();
         showCard();
     });
@@ -36,6 +41,24 @@ TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
     connect(m_ui->addTrainedModelButton, &QPushButton::clicked, this, &TrainedModelsPage::addTrainedModel);
     connect(&m_context, &AppContext::registryChanged, this, &TrainedModelsPage::reload);
     connect(&m_context, &AppContext::aboutToShutdown, this, &TrainedModelsPage::cancelSave);
+    m_loader->setJob([workspace = m_context.workspace()] { return workspace.trainedModels(); },
+                     [this](JobOutcome<std::vector<TrainedModelRecord>> outcome) {
+                         if (!outcome.ok()) {
+                             m_context.prompts().showError(
+                                 tr("The trained models could not be read: %1").arg(outcome.failure.message),
+                                 outcome.failure.details);
+                             return;
+                         }
+                         m_model->setRows(std::move(*outcome.value));
+                         if (m_model->rowOf(m_pendingSelection) >= 0) {
+                             selectModel(m_pendingSelection);
+                         } else if (!m_ui->trainedModelsListView->currentIndex().isValid() && m_model->rowCount() > 0) {
+                             m_ui->trainedModelsListView->setCurrentIndex(m_model->index(0, 0));
+                         }
+                         updateState();
+                         showCard();
+                         emit loaded(m_model->rowCount());
+                     });
     updateState();
     reload();
 }
@@ -50,90 +73,52 @@ TrainedModelsPage::~TrainedModelsPage()
 
 void TrainedModelsPage::reload()
 {
-    if (m_loadRunning) {
-        m_reloadQueued = true;
-        return;
-    }
-    m_loadRunning = true;
-    m_context.run(
-        this, [workspace = m_context.workspace()] { return workspace.trainedModels(); },
-        [this](JobOutcome<std::vector<TrainedModelRecord>> outcome) {
-            m_loadRunning = false;
-            if (outcome.ok()) {
-                applyRecords(std::move(*outcome.value));
-            } else {
-                m_context.prompts().showError(
-                    tr("The trained models could not be read: %1").arg(outcome.failure.message),
-                    outcome.failure.details);
-            }
-            if (m_reloadQueued) {
-                m_reloadQueued = false;
-                reload();
-            }
-        });
-}
-
-void TrainedModelsPage::applyRecords(std::vector<TrainedModelRecord> records)
-{
-    const QString current = m_pendingSelection.isEmpty() ? currentName() : m_pendingSelection;
-    QSignalBlocker blocker(m_ui->trainedModelsListWidget);
-    m_ui->trainedModelsListWidget->clear();
-    m_records.clear();
-    for (TrainedModelRecord& record : records) {
-        const QString name = QString::fromStdString(record.name);
-        auto* item = new QListWidgetItem(name, m_ui->trainedModelsListWidget);
-        item->setData(Qt::UserRole, name);
-        item->setToolTip(
-            tr("Base model: %1\nAdapter: %2")
-                .arg(QString::fromStdString(record.baseTechnicalName), QString::fromStdString(record.adapterPath)));
-        m_records.insert(name, std::move(record));
-        if (name == current) {
-            m_ui->trainedModelsListWidget->setCurrentItem(item);
-        }
-    }
-    if (!m_ui->trainedModelsListWidget->currentItem() && m_ui->trainedModelsListWidget->count() > 0) {
-        m_ui->trainedModelsListWidget->setCurrentRow(0);
-    }
-    if (m_records.contains(m_pendingSelection)) {
-        m_pendingSelection.clear();
-    }
-    blocker.unblock();
-    updateState();
-    showCard();
-    emit loaded(static_cast<int>(m_records.size()));
+    m_loader->request();
 }
 
 void TrainedModelsPage::selectModel(const QString& name)
 {
-    const auto items = m_ui->trainedModelsListWidget->findItems(name, Qt::MatchExactly);
-    if (items.isEmpty()) {
+    const int row = m_model->rowOf(name);
+    if (row < 0) {
         m_pendingSelection = name;
         return;
     }
-    m_ui->trainedModelsListWidget->setCurrentItem(items.first());
+    m_pendingSelection.clear();
+    m_ui->trainedModelsListView->setCurrentIndex(m_model->index(row, 0));
 }
 
 QString TrainedModelsPage::currentName() const
 {
-    const QListWidgetItem* item = m_ui->trainedModelsListWidget->currentItem();
-    return item ? item->data(Qt::UserRole).toString() : QString();
+    return m_ui->trainedModelsListView->currentIndex().data(TrainedModelListModel::NameRole).toString();
 }
 
 int TrainedModelsPage::modelCount() const
 {
-    return m_ui->trainedModelsListWidget->count();
+    return m_model->rowCount();
 }
 
 void TrainedModelsPage::showCard()
 {
     const QString name = currentName();
-    const quint64 generation = ++m_cardGeneration;
-    if (!m_records.contains(name)) {
+    const TrainedModelRecord* record = m_model->find(name);
+    if (!record) {
+        ++m_cardGeneration;
+        m_cardName.clear();
         m_ui->trainedCardTextBrowser->clear();
         return;
     }
+    if (name == m_cardName) {
+        return; // a reload that kept the selection: the adapter folder is read when the selection changes
+    }
+    m_cardName = name;
+    const quint64 generation = ++m_cardGeneration;
+    // The adapter and training facts are read from the adapter folder: a job, never the GUI thread.
     m_context.run(
-        this, [record = m_records.value(name)] { return CardText::trainedModel(record); },
+        this,
+        [record = *record] {
+            return QString::fromStdString(
+                ModelCardRenderer::trainedModel(record, TrainedModelFacts::read(record), CardFormat::Markdown));
+        },
         [this, generation](JobOutcome<QString> outcome) {
             if (generation == m_cardGeneration) {
                 MarkdownPane::show(m_ui->trainedCardTextBrowser,
@@ -148,7 +133,7 @@ void TrainedModelsPage::saveSelected()
     if (name.isEmpty() || m_task) {
         return;
     }
-    const TrainedModelRecord record = m_records.value(name);
+    const TrainedModelRecord record = *m_model->find(name);
     const QString question =
         tr("Save the trained model \"%1\"?\n\nThe adapter is merged into the base model \"%2\" and kept as a new "
            "saved model in the workspace.")
@@ -186,11 +171,21 @@ void TrainedModelsPage::saveSelected()
         m_ui->saveStatusLabel->setText(text);
         m_context.jobs()->update(m_job, tr("Saving %1 · %2").arg(m_savingName, phase));
     });
-    connect(task, &SaveTask::succeeded, this, [this](const QString& savedName) {
-        endSave(tr("Saved as %1.").arg(savedName));
+    connect(task, &SaveTask::succeeded, this, [this](const QString& savedName, const QStringList& warnings) {
+        endSave(
+            warnings.isEmpty()
+                ? tr("Saved as %1.").arg(savedName)
+                : tr("Saved as %1, with %n warning(s).", nullptr, static_cast<int>(warnings.size())).arg(savedName));
         emit m_context.savedModelsChanged();
         emit m_context.savedModelPublished(savedName);
         emit saveSucceeded(savedName);
+        if (!warnings.isEmpty()) {
+            // Saved, but the user must know (an adapter that changes nothing is a copy of the base).
+            m_context.prompts().showWarning(
+                tr("%1 was saved as %2, but the merge warned: %3").arg(m_savingName, savedName, warnings.first()),
+                warnings.join(QLatin1Char('\n')));
+            emit saveWarned(warnings);
+        }
         emit saveFinished(true);
     });
     connect(task, &SaveTask::failed, this, [this](const QString& message, const QString& details) {

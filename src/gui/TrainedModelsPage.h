@@ -1,15 +1,12 @@
 #pragma once
 
-#include "deepext/base/Records.h"
 #include "deepext/workflow/SaveTask.h"
 
-#include <QHash>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
 
 #include <memory>
-#include <vector>
 
 namespace Ui {
 class TrainedModelsPage;
@@ -18,6 +15,8 @@ class TrainedModelsPage;
 namespace deepext::gui {
 
 class AppContext;
+class CoalescedLoader;
+class TrainedModelListModel;
 
 // Trained models (registered adapters): list, adapter and training facts, Add Trained Model, and Save, which runs
 // a SaveTask on the window's worker pool with progress and Cancel.
@@ -29,17 +28,22 @@ public:
     explicit TrainedModelsPage(AppContext& context, QWidget* parent = nullptr);
     ~TrainedModelsPage() override;
 
+    // Rereads the registry in the background (coalesced); the selection is kept by name.
     void reload();
+    // Selects the model now, or when a later reload brings it.
     void selectModel(const QString& name);
     QString currentName() const;
     int modelCount() const;
     bool isSaving() const { return m_task != nullptr; }
+    TrainedModelListModel* model() const { return m_model; }
 
 signals:
     void loaded(int count);
     // Emitted on the GUI thread before the task is queued, so a caller can connect to it race-free.
     void saveTaskStarted(deepext::SaveTask* task);
     void saveSucceeded(const QString& savedName);
+    // The save succeeded but the merge warned (e.g. an adapter that changes nothing); shown to the user as well.
+    void saveWarned(const QStringList& warnings);
     void saveFinished(bool ok);
 
 public slots:
@@ -48,20 +52,19 @@ public slots:
     void addTrainedModel();
 
 private:
-    void applyRecords(std::vector<TrainedModelRecord> records);
     void showCard();
     void updateState();
     void endSave(const QString& status);
 
     std::unique_ptr<Ui::TrainedModelsPage> m_ui;
     AppContext& m_context;
-    QHash<QString, TrainedModelRecord> m_records;
+    TrainedModelListModel* m_model;
+    CoalescedLoader* m_loader;
     QString m_pendingSelection;
+    QString m_cardName; // whose card the pane shows
     QPointer<SaveTask> m_task;
     QString m_savingName;
     quint64 m_cardGeneration = 0;
-    bool m_loadRunning = false;
-    bool m_reloadQueued = false;
     int m_job = 0;
 };
 

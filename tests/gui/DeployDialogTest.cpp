@@ -92,7 +92,7 @@ TEST_F(DeployDialogTest, Deploy_AgainstStandInOllamaProducesADeployedRecord)
 
     const auto records = m_workspace.deployments();
     ASSERT_EQ(records.size(), 1u);
-    EXPECT_EQ(records[0].status, "deployed");
+    EXPECT_EQ(records[0].status, DeploymentStatus::Deployed);
     EXPECT_EQ(QString::fromStdString(records[0].ollamaName), name);
     EXPECT_EQ(records[0].savedModel, m_saved.toStdString());
     // The previewed name is the name used, and its 4 hex digits are the record's UUID.
@@ -123,7 +123,7 @@ TEST_F(DeployDialogTest, Deploy_ServerErrorReachesPromptsWithTheServersText)
         child<QLabel>(dialog, "phaseLabel")->text().contains(QStringLiteral("unsupported")));
     const auto records = m_workspace.deployments();
     ASSERT_EQ(records.size(), 1u);
-    EXPECT_EQ(records[0].status, "failed");
+    EXPECT_EQ(records[0].status, DeploymentStatus::Failed);
 }
 
 TEST_F(DeployDialogTest, Name_ValidatedAsTyped)

@@ -51,7 +51,7 @@ DeploymentRecord addDeploymentRecord(const Workspace& workspace, const std::stri
     record.environment = "local";
     record.url = "http://127.0.0.1:11434";
     record.quantization = "q4_K_M";
-    record.status = "deployed";
+    record.status = DeploymentStatus::Deployed;
     record.startedAt = "2025-01-02T03:04:05Z";
     record.endedAt = "2025-01-02T03:05:05Z";
     workspace.upsertDeployment(record);

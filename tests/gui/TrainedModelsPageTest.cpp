@@ -3,11 +3,13 @@
 #include "RecordingPrompts.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DemoGenerator.h"
+#include "deepext/workflow/ModelRegistration.h"
 #include "deepext/workflow/SaveTask.h"
 #include "gui/AppContext.h"
 #include "gui/SavedModelListModel.h"
 #include "gui/SavedModelsPage.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -118,4 +120,38 @@ TEST_F(TrainedModelsPageTest, Save_CancelLeavesNoSavedModel)
         EXPECT_TRUE(fs::is_empty(m_workspace.savedModelsDir()));
         EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
     }
+}
+
+TEST_F(TrainedModelsPageTest, Save_OfAnAdapterThatChangesNothing_SucceedsWithAVisibleWarning)
+{
+    // An adapter saved before training (every lora_B zero): tests/data/noop.
+    const std::string data = DEEPEXT_TEST_DATA_DIR;
+    ModelRegistration registration(m_workspace);
+    registration.addBaseModel(data + "/golden/llama_bf16_qv/base", "qv-base", "", "");
+    const QString trained = QString::fromStdString(
+        registration.addTrainedModel(data + "/noop/untrained_lora/adapter", "qv-base", "untrained").name);
+    TrainedModelsPage page(m_context);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.modelCount() == 1; }, 5000));
+    ASSERT_EQ(page.currentName(), trained);
+    bool finished = false;
+    bool ok = false;
+    QStringList warned;
+    QObject::connect(&page, &TrainedModelsPage::saveFinished, &page, [&](bool result) {
+        finished = true;
+        ok = result;
+    });
+    QObject::connect(&page, &TrainedModelsPage::saveWarned, &page, [&](const QStringList& list) { warned = list; });
+    m_prompts.queueConfirm(true);
+    QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("saveButton")), Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return finished; }, 120000));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+
+    const QString phrase = QStringLiteral("this adapter changes nothing: was it saved before training?");
+    ASSERT_EQ(m_prompts.count(QStringLiteral("warning")), 1);
+    EXPECT_TRUE(m_prompts.texts(QStringLiteral("warning"))[0].contains(phrase));
+    ASSERT_EQ(warned.size(), 1);
+    EXPECT_TRUE(warned[0].contains(phrase));
+    EXPECT_TRUE(page.findChild<QLabel*>(QStringLiteral("saveStatusLabel"))->text().contains(QStringLiteral("warning")));
+    EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
 }

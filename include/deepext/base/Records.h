@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace deepext {
@@ -39,6 +41,23 @@ struct EnvironmentRecord
     std::string caFile; // optional, for https:// servers with a private CA
 };
 
+// Where a deploy stands. Interrupted is derived, never the result of an operation: Workspace reads a Deploying
+// record whose deploy lock no living process holds as Interrupted.
+enum class DeploymentStatus
+{
+    Deploying,
+    Deployed,
+    Failed,
+    Cancelled,
+    Removed,
+    Interrupted,
+};
+
+// The one mapping between a status and its name, used on disk (deployments.json), in --json output and on screen:
+// deploying, deployed, failed, cancelled, removed, interrupted.
+std::string_view deploymentStatusName(DeploymentStatus status);
+std::optional<DeploymentStatus> deploymentStatusFromName(std::string_view name);
+
 // A record of one deploy of a saved model into an Ollama server.
 struct DeploymentRecord
 {
@@ -48,7 +67,7 @@ struct DeploymentRecord
     std::string environment; // environment name, or empty when a URL was given directly
     std::string url;
     std::string quantization;
-    std::string status;  // deploying | deployed | failed | cancelled | removed (interrupted is derived)
+    DeploymentStatus status = DeploymentStatus::Deploying;
     std::string message; // the server's exact text on failure
     std::string modelDigest;
     std::string startedAt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deepext/base/Records.h"
 #include "deepext/card/AdapterFacts.h"
 #include "deepext/card/BaseModelFacts.h"
 #include "deepext/card/MergeFacts.h"
@@ -37,6 +38,9 @@ struct TrainedModelFacts
     std::string adapterDirectory;
     AdapterFacts adapter;
     TrainingFacts training;
+
+    // A registered trained model's facts, read from its adapter folder; never throws (gaps become notes).
+    static TrainedModelFacts read(const TrainedModelRecord& record);
 };
 
 // The model card of a saved model (model_card.json; schema in docs/model-card.md). Facts only: what a source

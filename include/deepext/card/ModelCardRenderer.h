@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deepext/base/Records.h"
 #include "deepext/card/ModelCard.h"
 
 #include <optional>
@@ -8,7 +9,7 @@
 
 namespace deepext {
 
-// One deployment of the model, as the records know it (the GUI adds these when it shows the card).
+// One deployment of the model, as the records know it (the front ends add these when they show the card).
 struct DeploymentSummary
 {
     std::string ollamaName;
@@ -18,12 +19,29 @@ struct DeploymentSummary
     std::string when;
 };
 
-// The one renderer of a card. markdown() is what the README body, the GUI pane (QTextBrowser::setMarkdown) and
-// `deepext-cli show` on a Markdown-capable sink use; terminalText() lays out the same content as plain text.
-// With `deployments` given (even empty) a Deployments section is added; without, it is left out.
+enum class CardFormat
+{
+    Markdown, // README.md bodies and the window's panes (QTextBrowser::setMarkdown)
+    Terminal, // plain text for the CLI
+};
+
+// The one renderer of model facts. markdown() is what the README body and the window's Saved Models pane use;
+// terminalText() lays out the same content as plain text for `deepext-cli show`. With `deployments` given (even
+// empty) a Deployments section is added; without, it is left out. baseModel() and trainedModel() render a registered
+// model with the same sections (the Base Models and Trained Models panes, `base show`, `trained show`).
 class ModelCardRenderer
 {
 public:
+    static std::string render(const ModelCard& card, CardFormat format,
+                              const std::optional<std::vector<DeploymentSummary>>& deployments = std::nullopt);
+    // Its registration, the card's Base model section over the facts read when it was registered, and its
+    // Deployment Template File.
+    static std::string baseModel(const BaseModelRecord& record, CardFormat format);
+    // Its registration, then the card's Trained model and Training sections over `facts`
+    // (TrainedModelFacts::read of the record).
+    static std::string trainedModel(const TrainedModelRecord& record, const TrainedModelFacts& facts,
+                                    CardFormat format);
+
     static std::string markdown(const ModelCard& card,
                                 const std::optional<std::vector<DeploymentSummary>>& deployments = std::nullopt);
     static std::string terminalText(const ModelCard& card,

@@ -16,6 +16,8 @@ class QNetworkAccessManager;
 
 namespace deepext {
 
+class JobRunner;
+class OperationLock;
 class Workspace;
 namespace ollama {
 class Deployer;
@@ -56,25 +58,30 @@ struct ResolvedDeployment
     std::vector<std::string> warnings;
 };
 
-// Deploy (saved → Ollama) with its record: resolves the options, writes a "deploying" record (holding a deploy lock,
-// so a crash reads "interrupted"), runs the Deployer on the event loop, and updates the record when it ends
-// (deployed with the server's digest / failed with the server's exact text / cancelled).
+// Deploy (saved → Ollama) with its record: resolves the options, takes the deploy lock and writes a "deploying"
+// record (so a crash reads "interrupted"), runs the Deployer on the event loop, and updates the record when it ends
+// (deployed with the server's digest / failed with the server's exact text / cancelled), then releases the lock.
+// Every registry read and record write runs through `runner`: on its pool in the window, so a registry lock held by
+// another process never stalls the event loop; inline (the CLI) when no runner is given.
 class DeployOperation final : public QObject
 {
     Q_OBJECT
 
 public:
-    DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, QObject* parent = nullptr);
+    DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, JobRunner* runner = nullptr,
+                    QObject* parent = nullptr);
     ~DeployOperation() override;
 
     // Throws deepext::Error (usage kind for bad options) before any network traffic.
     static ResolvedDeployment resolve(const Workspace& workspace, const std::string& savedName,
                                       const DeployOptions& options);
 
-    // Starts the deploy; finished() is always emitted once (also for failures found before uploading).
+    // Starts the deploy; finished() is always emitted once, from the event loop (also for failures found before
+    // uploading: bad options, the deploy lock held by another process, a record that cannot be written).
     void start(const std::string& savedName, const DeployOptions& options);
     // Starts a deploy resolved beforehand (the name and UUID shown to the user are the ones used).
     void start(const ResolvedDeployment& resolved, bool autodetectTemplate);
+    // Also before the upload has begun (while the first record write waits): the deploy then ends cancelled.
     void cancel();
     // Before start(): how long the server may stay silent (the defaults suit real servers; tests shorten them).
     void setTimeouts(const ollama::OllamaTimeouts& timeouts) { m_timeouts = timeouts; }
@@ -89,16 +96,22 @@ signals:
     void finished(bool ok, const QString& message, const QString& details);
 
 private:
+    void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
     void onDeployerFinished(const ollama::DeployOutcome& outcome);
-    void finish(const std::string& status, const std::string& message, const std::string& details);
+    // Ends a deploy that wrote no record: finished(false) from the event loop.
+    void refuse(const std::string& message, const std::string& details = {});
+    void finish(DeploymentStatus status, const std::string& message, const std::string& details);
 
     const Workspace& m_workspace;
     QNetworkAccessManager* m_network;
+    std::unique_ptr<JobRunner> m_inlineRunner;
+    JobRunner* m_runner;
     DeploymentRecord m_record;
     std::unique_ptr<ollama::Deployer> m_deployer;
     ollama::OllamaTimeouts m_timeouts;
-    struct LockHolder;
-    std::unique_ptr<LockHolder> m_lock;
+    std::shared_ptr<OperationLock> m_lock; // shared with the jobs that write the record, which release it
+    bool m_starting = false;
+    bool m_cancelRequested = false;
     bool m_finished = false;
 };
 

@@ -1,24 +1,34 @@
 #pragma once
 
+#include "deepext/base/Records.h"
+
 #include <QObject>
 #include <QString>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 class QNetworkAccessManager;
 
 namespace deepext {
 
+class JobRunner;
 class Workspace;
 
-// The network chores around deployment records, on the event loop: ask each environment which models it still has
-// (--refresh), remove a deployed model from its Ollama (undeploy), and test an environment's connection.
+// The network chores around deployment records: ask each environment which models it still has (--refresh), remove
+// a deployed model from its Ollama (undeploy), and test an environment's connection. The network talk runs on the
+// event loop; every registry read and record write runs through `runner` (its pool in the window, so a registry lock
+// held by another process never stalls the event loop; inline in the CLI when no runner is given). Whatever fails,
+// finished() is emitted once per call with a message; nothing thrown leaves a callback.
 class DeploymentMaintenance final : public QObject
 {
     Q_OBJECT
 
 public:
-    DeploymentMaintenance(const Workspace& workspace, QNetworkAccessManager* network, QObject* parent = nullptr);
+    DeploymentMaintenance(const Workspace& workspace, QNetworkAccessManager* network, JobRunner* runner = nullptr,
+                          QObject* parent = nullptr);
+    ~DeploymentMaintenance() override;
 
     // Updates presentOnServer/refreshedAt of every record whose server answers; servers that do not answer are
     // reported through finished()'s message, their records left as they were.
@@ -33,8 +43,19 @@ signals:
     void connectionTested(bool ok, const QString& versionOrReason);
 
 private:
+    struct Server
+    {
+        std::string url;
+        std::string caFile;
+    };
+    void refreshNext(std::shared_ptr<std::vector<Server>> pending, std::shared_ptr<std::vector<std::string>> problems);
+    void markRemoved(const DeploymentRecord& removed, bool wasThere);
+    void finishLater(bool ok, const QString& message, const QString& details);
+
     const Workspace& m_workspace;
     QNetworkAccessManager* m_network;
+    std::unique_ptr<JobRunner> m_inlineRunner;
+    JobRunner* m_runner;
 };
 
 } // namespace deepext

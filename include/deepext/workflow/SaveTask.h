@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QRunnable>
+#include <QStringList>
 
 #include <atomic>
 
@@ -24,7 +25,8 @@ public:
 
 signals:
     void progressChanged(qint64 bytesDone, qint64 bytesTotal, const QString& phase);
-    void succeeded(const QString& savedName);
+    // `warnings`: what the merge warned about (they are on the card too), e.g. an adapter that changes nothing.
+    void succeeded(const QString& savedName, const QStringList& warnings);
     void failed(const QString& message, const QString& details);
     void cancelled();
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deepext/card/ModelCardRenderer.h"
 #include "deepext/merge/MergeTypes.h"
 
 #include <atomic>
@@ -20,10 +21,17 @@ struct VerifyReport
     bool ok() const { return changed.empty() && missing.empty(); }
 };
 
-// Verify and delete of saved models.
+// Reading, verifying and deleting saved models.
 class SavedModelOperations
 {
 public:
+    // The deployments of a saved model as its card lists them, in record order: the one query of the records behind
+    // the window's card pane and `deepext-cli show`.
+    static std::vector<DeploymentSummary> deploymentSummaries(const Workspace& workspace, const std::string& savedName);
+    // The model card with its deployments, rendered. Reads files: call it off the GUI thread. Throws deepext::Error
+    // when there is no such saved model or its card cannot be read.
+    static std::string cardText(const Workspace& workspace, const std::string& savedName, CardFormat format);
+
     // Re-hashes every file of the card's manifest. Progress in bytes; cancel throws Error::cancelled().
     static VerifyReport verify(const Workspace& workspace, const std::string& savedName,
                                const std::function<void(std::uint64_t done, std::uint64_t total)>& progress,

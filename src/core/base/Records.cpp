@@ -2,6 +2,9 @@
 
 #include <QDateTime>
 
+#include <array>
+#include <utility>
+
 namespace deepext {
 namespace {
 
@@ -17,7 +20,36 @@ void readField(const nlohmann::json& j, const char* key, T& out)
     }
 }
 
+constexpr std::array<std::pair<DeploymentStatus, std::string_view>, 6> kStatusNames{{
+    {DeploymentStatus::Deploying, "deploying"},
+    {DeploymentStatus::Deployed, "deployed"},
+    {DeploymentStatus::Failed, "failed"},
+    {DeploymentStatus::Cancelled, "cancelled"},
+    {DeploymentStatus::Removed, "removed"},
+    {DeploymentStatus::Interrupted, "interrupted"},
+}};
+
 } // namespace
+
+std::string_view deploymentStatusName(DeploymentStatus status)
+{
+    for (const auto& [value, name] : kStatusNames) {
+        if (value == status) {
+            return name;
+        }
+    }
+    return "unknown";
+}
+
+std::optional<DeploymentStatus> deploymentStatusFromName(std::string_view name)
+{
+    for (const auto& [value, text] : kStatusNames) {
+        if (text == name) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
 
 std::string isoNowUtc()
 {
@@ -95,7 +127,7 @@ void to_json(nlohmann::json& j, const DeploymentRecord& r)
          {"environment", r.environment},
          {"url", r.url},
          {"quantization", r.quantization},
-         {"status", r.status},
+         {"status", std::string(deploymentStatusName(r.status))},
          {"message", r.message},
          {"model_digest", r.modelDigest},
          {"started_at", r.startedAt},
@@ -113,7 +145,10 @@ void from_json(const nlohmann::json& j, DeploymentRecord& r)
     readField(j, "environment", r.environment);
     readField(j, "url", r.url);
     readField(j, "quantization", r.quantization);
-    readField(j, "status", r.status);
+    std::string status;
+    readField(j, "status", status);
+    // A status this version does not know (a newer writer, a hand edit) reads as failed: nothing is running.
+    r.status = deploymentStatusFromName(status).value_or(DeploymentStatus::Failed);
     readField(j, "message", r.message);
     readField(j, "model_digest", r.modelDigest);
     readField(j, "started_at", r.startedAt);

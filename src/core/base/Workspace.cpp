@@ -441,8 +441,9 @@ std::vector<DeploymentRecord> Workspace::deployments() const
 {
     auto records = recordsOf<DeploymentRecord>(readJsonFile(deploymentsFile()), DeploymentsKey);
     for (auto& record : records) {
-        if (record.status == "deploying" && !OperationLock::isHeldByLivingProcess(deployLockPath(record.uuid))) {
-            record.status = "interrupted";
+        if (record.status == DeploymentStatus::Deploying &&
+            !OperationLock::isHeldByLivingProcess(deployLockPath(record.uuid))) {
+            record.status = DeploymentStatus::Interrupted;
         }
     }
     return records;

@@ -67,6 +67,29 @@ std::string markdownInline(const Inline& spans)
     return out;
 }
 
+const std::string& verbatimText(const Block& block)
+{
+    static const std::string empty;
+    return block.cells.empty() || block.cells[0].empty() ? empty : block.cells[0][0].text;
+}
+
+// A fence longer than any run of backticks inside, so the text cannot close it.
+std::string fenceFor(const std::string& text)
+{
+    std::size_t longest = 0;
+    std::size_t run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+std::string withFinalNewline(const std::string& text)
+{
+    return text.empty() || text.back() == '\n' ? text : text + "\n";
+}
+
 std::string plainInline(const Inline& spans)
 {
     std::string out;
@@ -119,6 +142,11 @@ std::string toMarkdown(const Document& document)
                     out += "- " + markdownInline(cell) + "\n";
                 }
                 break;
+            case Block::Kind::Verbatim: {
+                const std::string fence = fenceFor(verbatimText(block));
+                out += fence + "\n" + withFinalNewline(verbatimText(block)) + fence + "\n";
+                break;
+            }
             case Block::Kind::Table: {
                 std::string line = "|";
                 std::string rule = "|";
@@ -171,6 +199,17 @@ std::string toPlainText(const Document& document)
                     out += "  * " + plainInline(cell) + "\n";
                 }
                 break;
+            case Block::Kind::Verbatim: {
+                const std::string text = withFinalNewline(verbatimText(block));
+                std::size_t start = 0;
+                while (start < text.size()) {
+                    const std::size_t end = text.find('\n', start);
+                    const std::string line = text.substr(start, end - start);
+                    out += line.empty() ? "\n" : "    " + line + "\n";
+                    start = end + 1;
+                }
+                break;
+            }
             case Block::Kind::Table: {
                 // A two-column fact table reads best as "label: value" lines; wider tables get aligned columns.
                 std::vector<std::size_t> widths(block.header.size(), 0);

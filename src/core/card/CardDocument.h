@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-// A small document model between the card and its renderings: the card's content is laid out once
-// (ModelCardRenderer::document) and then written as Markdown or as plain terminal text, so the README, the GUI
-// pane and `deepext-cli show` cannot drift apart.
+// A small document model between the facts and their renderings: a card's (or a registered model's) content is laid
+// out once (CardSections) and then written as Markdown or as plain terminal text, so the README, the window's panes
+// and the CLI's `show`, `trained show` and `base show` cannot drift apart.
 namespace deepext::carddoc {
 
 struct Span
@@ -22,6 +22,7 @@ struct Block
         Paragraph, // cells[0]
         Bullets,   // one item per cell
         Table,     // header + rows
+        Verbatim,  // cells[0][0].text as written, line breaks kept (a fenced block in Markdown, indented in text)
     };
     Kind kind = Kind::Paragraph;
     std::vector<Inline> cells;

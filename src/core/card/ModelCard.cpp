@@ -58,6 +58,17 @@ std::string ModelCard::currentSchemaVersion()
     return std::to_string(kSchemaMajor) + "." + std::to_string(kSchemaMinor);
 }
 
+TrainedModelFacts TrainedModelFacts::read(const TrainedModelRecord& record)
+{
+    TrainedModelFacts facts;
+    facts.name = record.name;
+    facts.trainName = record.trainName;
+    facts.adapterDirectory = record.adapterPath;
+    facts.adapter = AdapterFacts::read(record.adapterPath);
+    facts.training = TrainingFacts::read(record.adapterPath);
+    return facts;
+}
+
 ModelCard ModelCard::build(const CardInputs& inputs)
 {
     ModelCard card;

@@ -1,6 +1,7 @@
 #include "deepext/merge/LoraMerger.h"
 
 #include "ModelFiles.h"
+#include "NoOpAdapterCheck.h"
 #include "TensorJob.h"
 #include "ThreadPool.h"
 #include "deepext/base/AtomicFile.h"
@@ -487,6 +488,9 @@ MergeResult MergeRun::run()
     m_plan = AdapterPlan::build(config, m_base, m_adapter->header(), facts);
     m_result.warnings = config.warnings;
     m_result.warnings.insert(m_result.warnings.end(), m_plan.warnings.begin(), m_plan.warnings.end());
+    if (auto noOp = NoOpAdapterCheck::warning(m_plan, *m_adapter, m_base, m_cancel)) {
+        m_result.warnings.push_back(std::move(*noOp));
+    }
 
     for (const SafeTensorsHeader& shard : m_base.shards) {
         m_shardNames.push_back(fs::path(shard.path).filename().string());

@@ -2,6 +2,7 @@
 
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
+#include "deepext/base/JobRunner.h"
 #include "deepext/base/Logging.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/OperationLock.h"
@@ -25,19 +26,24 @@ namespace fs = std::filesystem;
 
 namespace deepext {
 
-struct DeployOperation::LockHolder
-{
-    explicit LockHolder(const std::string& path)
-        : lock(path)
-    {
-    }
-    OperationLock lock;
-};
+namespace {
 
-DeployOperation::DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, QObject* parent)
+void releaseLock(OperationLock& lock)
+{
+    lock.unlock();
+    std::error_code ec;
+    fs::remove(lock.path(), ec);
+}
+
+} // namespace
+
+DeployOperation::DeployOperation(const Workspace& workspace, QNetworkAccessManager* network, JobRunner* runner,
+                                 QObject* parent)
     : QObject(parent)
     , m_workspace(workspace)
     , m_network(network)
+    , m_inlineRunner(runner ? nullptr : std::make_unique<JobRunner>(JobRunner::Mode::Inline))
+    , m_runner(runner ? runner : m_inlineRunner.get())
 {
 }
 
@@ -185,20 +191,18 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
 
 void DeployOperation::start(const std::string& savedName, const DeployOptions& options)
 {
-    ResolvedDeployment resolved;
-    try {
-        resolved = resolve(m_workspace, savedName, options);
-    } catch (const Error& error) {
-        m_record.savedModel = savedName;
-        const std::string message = error.message();
-        // finished() always comes from the event loop, so callers can connect after start().
-        QTimer::singleShot(0, this, [this, message] {
-            m_finished = true;
-            emit finished(false, QString::fromStdString(message), QString());
+    m_record.savedModel = savedName;
+    m_starting = true;
+    // resolve() reads the card and the registries: a job like every other disk read.
+    m_runner->run(
+        this, [workspace = m_workspace, savedName, options] { return resolve(workspace, savedName, options); },
+        [this, autodetect = options.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
+            if (!outcome.ok()) {
+                refuse(outcome.failure.message.toStdString(), outcome.failure.details.toStdString());
+                return;
+            }
+            start(*outcome.value, autodetect);
         });
-        return;
-    }
-    start(resolved, options.autodetectTemplate);
 }
 
 void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectTemplate)
@@ -213,15 +217,59 @@ void DeployOperation::start(const ResolvedDeployment& resolved, bool autodetectT
     m_record.environment = resolved.environment;
     m_record.url = resolved.serverUrl;
     m_record.quantization = resolved.quantization;
-    m_record.status = "deploying";
+    m_record.status = DeploymentStatus::Deploying;
     m_record.startedAt = isoNowUtc();
     m_record.pid = QCoreApplication::applicationPid();
-    m_lock = std::make_unique<LockHolder>(m_workspace.deployLockPath(m_record.uuid));
-    m_lock->lock.tryLock(0);
-    m_workspace.upsertDeployment(m_record);
-    logging::net()->info("deploying {} to {} as {}", resolved.savedName,
-                         ollama::OllamaHost::display(m_record.url).toStdString(), m_record.ollamaName);
+    m_lock = std::make_shared<OperationLock>(m_workspace.deployLockPath(m_record.uuid));
+    m_starting = true;
 
+    // The lock and the "deploying" record come first, off the event loop: registry.lock may be held by another
+    // process for up to its time-out.
+    enum class Start
+    {
+        Written,
+        LockHeld,
+    };
+    m_runner->run(
+        this,
+        [workspace = m_workspace, record = m_record, lock = m_lock] {
+            if (!lock->tryLock(0)) {
+                return Start::LockHeld;
+            }
+            if (const auto failure = catchFailure([&] { workspace.upsertDeployment(record); })) {
+                releaseLock(*lock);
+                throw Error(failure->message.toStdString(), failure->details.toStdString());
+            }
+            return Start::Written;
+        },
+        [this, resolved, autodetectTemplate](JobOutcome<Start> outcome) {
+            if (!outcome.ok()) {
+                refuse("the deploy of " + resolved.savedName +
+                           " did not start: its deployment record could not be written: " +
+                           outcome.failure.message.toStdString(),
+                       outcome.failure.details.toStdString());
+                return;
+            }
+            if (*outcome.value == Start::LockHeld) {
+                refuse("the deploy of " + resolved.savedName + " as " + resolved.ollamaName +
+                       " did not start: its deploy lock " + m_lock->path() +
+                       " is held by another process (a deploy with the same UUID is running). Deploy again to draw "
+                       "a new UUID.");
+                return;
+            }
+            m_starting = false;
+            logging::net()->info("deploying {} to {} as {}", resolved.savedName,
+                                 ollama::OllamaHost::display(m_record.url).toStdString(), m_record.ollamaName);
+            if (m_cancelRequested) {
+                finish(DeploymentStatus::Cancelled, "the deploy was cancelled", {});
+                return;
+            }
+            launch(resolved, autodetectTemplate);
+        });
+}
+
+void DeployOperation::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)
+{
     ollama::DeployRequest request;
     request.serverUrl = QString::fromStdString(resolved.serverUrl);
     request.caFile = QString::fromStdString(resolved.caFile);
@@ -258,6 +306,8 @@ void DeployOperation::cancel()
 {
     if (m_deployer && m_deployer->isRunning()) {
         m_deployer->cancel();
+    } else if (m_starting) {
+        m_cancelRequested = true; // honoured once the first record write is done
     }
 }
 
@@ -266,39 +316,67 @@ void DeployOperation::onDeployerFinished(const ollama::DeployOutcome& outcome)
     m_record.modelDigest = outcome.modelDigest;
     switch (outcome.status) {
     case ollama::DeployOutcome::Status::Deployed:
-        finish("deployed", outcome.message, {});
+        finish(DeploymentStatus::Deployed, outcome.message, {});
         break;
     case ollama::DeployOutcome::Status::Cancelled:
-        finish("cancelled", "the deploy was cancelled", {});
+        finish(DeploymentStatus::Cancelled, "the deploy was cancelled", {});
         break;
     case ollama::DeployOutcome::Status::Failed:
-        finish("failed", outcome.message, outcome.details);
+        finish(DeploymentStatus::Failed, outcome.message, outcome.details);
         break;
     }
 }
 
-void DeployOperation::finish(const std::string& status, const std::string& message, const std::string& details)
+void DeployOperation::refuse(const std::string& message, const std::string& details)
+{
+    m_starting = false;
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    logging::net()->warn("deploy of {} refused: {}", m_record.savedModel, message);
+    // From the event loop, so a caller that connects after start() (or runs its loop after it) still hears it.
+    QTimer::singleShot(0, this, [this, message, details] {
+        emit finished(false, QString::fromStdString(message), QString::fromStdString(details));
+    });
+}
+
+void DeployOperation::finish(DeploymentStatus status, const std::string& message, const std::string& details)
 {
     if (m_finished) {
         return;
     }
     m_finished = true;
     m_record.status = status;
-    m_record.message = status == "deployed" ? std::string() : message;
+    m_record.message = status == DeploymentStatus::Deployed ? std::string() : message;
     m_record.endedAt = isoNowUtc();
-    m_record.presentOnServer = status == "deployed";
-    try {
-        m_workspace.upsertDeployment(m_record);
-    } catch (const Error& error) {
-        logging::net()->error("cannot update the deployment record {}: {}", m_record.uuid, error.message());
-    }
-    if (m_lock) {
-        m_lock->lock.unlock();
-        std::error_code ec;
-        fs::remove(m_lock->lock.path(), ec);
-    }
-    logging::net()->info("deploy of {} as {} ended: {} {}", m_record.savedModel, m_record.ollamaName, status, message);
-    emit finished(status == "deployed", QString::fromStdString(message), QString::fromStdString(details));
+    m_record.presentOnServer = status == DeploymentStatus::Deployed;
+    // The lock is released only after the final record is written (or could not be): a crash in between reads
+    // "interrupted", never a deploy that looks alive. The job releases it even when this object is gone by then.
+    m_runner->run(
+        this,
+        [workspace = m_workspace, record = m_record, lock = m_lock] {
+            const auto failure = catchFailure([&] { workspace.upsertDeployment(record); });
+            if (lock) {
+                releaseLock(*lock);
+            }
+            if (failure) {
+                throw Error(failure->message.toStdString(), failure->details.toStdString());
+            }
+        },
+        [this, status, message, details](JobOutcome<std::monostate> outcome) {
+            if (!outcome.ok()) {
+                logging::net()->error("cannot update the deployment record {}: {}", m_record.uuid,
+                                      outcome.failure.message.toStdString());
+                emit warning(tr("The deployment record of %1 could not be updated (%2); it may read \"interrupted\".")
+                                 .arg(QString::fromStdString(m_record.ollamaName), outcome.failure.message));
+            }
+            const std::string name(deploymentStatusName(status));
+            logging::net()->info("deploy of {} as {} ended: {} {}", m_record.savedModel, m_record.ollamaName, name,
+                                 message);
+            emit finished(status == DeploymentStatus::Deployed, QString::fromStdString(message),
+                          QString::fromStdString(details));
+        });
 }
 
 } // namespace deepext

@@ -41,7 +41,11 @@ void SaveTask::run()
                                      QString::fromStdString(progress.phase));
             },
             m_cancel);
-        emit succeeded(QString::fromStdString(outcome.savedName));
+        QStringList warnings;
+        for (const auto& warning : outcome.merge.warnings) {
+            warnings << QString::fromStdString(warning);
+        }
+        emit succeeded(QString::fromStdString(outcome.savedName), warnings);
     } catch (const Error& error) {
         if (error.isCancelled()) {
             emit cancelled();
@@ -50,6 +54,9 @@ void SaveTask::run()
         }
     } catch (const std::exception& error) {
         emit failed(QString::fromUtf8(error.what()), QString());
+    } catch (...) {
+        // Nothing may leave run(): the pool's thread would end the process.
+        emit failed(QStringLiteral("the save failed with an unexpected error"), QString());
     }
 }
 

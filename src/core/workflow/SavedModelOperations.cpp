@@ -41,6 +41,29 @@ std::string hashWithProgress(const std::string& path, std::uint64_t& done, std::
 
 } // namespace
 
+std::vector<DeploymentSummary> SavedModelOperations::deploymentSummaries(const Workspace& workspace,
+                                                                         const std::string& savedName)
+{
+    std::vector<DeploymentSummary> out;
+    for (const DeploymentRecord& record : workspace.deployments()) {
+        if (record.savedModel == savedName) {
+            out.push_back({record.ollamaName, record.environment.empty() ? record.url : record.environment,
+                           record.quantization, std::string(deploymentStatusName(record.status)),
+                           record.endedAt.empty() ? record.startedAt : record.endedAt});
+        }
+    }
+    return out;
+}
+
+std::string SavedModelOperations::cardText(const Workspace& workspace, const std::string& savedName, CardFormat format)
+{
+    if (!workspace.savedModelExists(savedName)) {
+        throw Error("no saved model named '" + savedName + "' (see 'deepext-cli list')");
+    }
+    const ModelCard card = ModelCard::load(workspace.savedModelPath(savedName));
+    return ModelCardRenderer::render(card, format, deploymentSummaries(workspace, savedName));
+}
+
 VerifyReport SavedModelOperations::verify(const Workspace& workspace, const std::string& savedName,
                                           const std::function<void(std::uint64_t, std::uint64_t)>& progress,
                                           const std::atomic_bool& cancel)
@@ -109,7 +132,7 @@ void SavedModelOperations::remove(const Workspace& workspace, const std::string&
                            : "no saved model named '" + savedName + "' (see 'deepext-cli list')");
     }
     for (const auto& record : workspace.deployments()) {
-        if (record.savedModel == savedName && record.status == "deploying") {
+        if (record.savedModel == savedName && record.status == DeploymentStatus::Deploying) {
             throw Error("the saved model " + savedName + " is being deployed (as " + record.ollamaName +
                         "); wait for the deploy to end or cancel it, then delete");
         }

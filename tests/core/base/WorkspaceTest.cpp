@@ -168,12 +168,12 @@ TEST(Workspace, InterruptedDeploy_ReadsAsInterrupted)
     const Workspace workspace = Workspace::open(root(dir));
     DeploymentRecord record;
     record.uuid = "u1";
-    record.status = "deploying";
+    record.status = DeploymentStatus::Deploying;
     workspace.upsertDeployment(record);
-    EXPECT_EQ(workspace.deployments().at(0).status, "interrupted");
+    EXPECT_EQ(workspace.deployments().at(0).status, DeploymentStatus::Interrupted);
     OperationLock lock(workspace.deployLockPath("u1"));
     ASSERT_TRUE(lock.tryLock(0));
-    EXPECT_EQ(workspace.deployments().at(0).status, "deploying");
+    EXPECT_EQ(workspace.deployments().at(0).status, DeploymentStatus::Deploying);
 }
 
 TEST(Workspace, KilledWriter_NeverLeavesATornRegistry)

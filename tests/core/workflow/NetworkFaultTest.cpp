@@ -85,7 +85,7 @@ TEST_P(NetworkFaultTest, FailsWithAClearMessageAndAFailedRecord)
     }
     const std::vector<DeploymentRecord> records = m_workspace->deployments();
     ASSERT_EQ(records.size(), 1U);
-    EXPECT_EQ(records[0].status, "failed");
+    EXPECT_EQ(records[0].status, DeploymentStatus::Failed);
     EXPECT_EQ(records[0].message, ended.message);
     EXPECT_EQ(records[0].url, url);
     EXPECT_FALSE(m_server->lastCreateRequest().has_value() && fault.uploadsNothing);
@@ -100,7 +100,7 @@ TEST_P(NetworkFaultTest, FailsWithAClearMessageAndAFailedRecord)
     const Ended again = deploy(url);
     EXPECT_TRUE(again.ok) << again.message;
     ASSERT_EQ(m_workspace->deployments().size(), 2U);
-    EXPECT_EQ(m_workspace->deployments()[1].status, "deployed");
+    EXPECT_EQ(m_workspace->deployments()[1].status, DeploymentStatus::Deployed);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -137,7 +137,7 @@ TEST_F(NetworkFaultTest, HostCheck403_ExplainsHowToConnectAndRecordsFailed)
     EXPECT_NE(ended.message.find("403 Forbidden"), std::string::npos) << ended.message;
     EXPECT_NE(ended.message.find("OLLAMA_HOST"), std::string::npos) << ended.message;
     ASSERT_EQ(m_workspace->deployments().size(), 1U);
-    EXPECT_EQ(m_workspace->deployments()[0].status, "failed");
+    EXPECT_EQ(m_workspace->deployments()[0].status, DeploymentStatus::Failed);
     EXPECT_EQ(m_workspace->deployments()[0].message, ended.message);
 }
 

@@ -1,0 +1,578 @@
+#include "CardSections.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace deepext::cardsections {
+
+using carddoc::Block;
+using carddoc::Inline;
+using carddoc::Section;
+using carddoc::Span;
+
+namespace {
+
+const char* const kUnknown = "unknown";
+
+std::string number(double value)
+{
+    return fmt::format("{}", value); // shortest text that reads back as the same double
+}
+
+std::string grouped(std::uint64_t value)
+{
+    std::string digits = std::to_string(value);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string groupedSigned(std::int64_t value)
+{
+    return value < 0 ? "-" + grouped(static_cast<std::uint64_t>(-(value + 1)) + 1)
+                     : grouped(static_cast<std::uint64_t>(value));
+}
+
+std::string bytesText(std::uint64_t bytes)
+{
+    static const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        return grouped(bytes) + " bytes";
+    }
+    double scaled = static_cast<double>(bytes);
+    int unit = -1;
+    while (scaled >= 1024.0 && unit < 3) {
+        scaled /= 1024.0;
+        ++unit;
+    }
+    return fmt::format("{} bytes ({:.1f} {})", grouped(bytes), scaled, units[unit]);
+}
+
+std::string parametersText(std::uint64_t count)
+{
+    const double n = static_cast<double>(count);
+    if (n >= 1e9) {
+        return fmt::format("{} ({:.2f} B)", grouped(count), n / 1e9);
+    }
+    if (n >= 1e6) {
+        return fmt::format("{} ({:.2f} M)", grouped(count), n / 1e6);
+    }
+    return grouped(count);
+}
+
+std::string secondsText(double seconds)
+{
+    if (seconds < 10) {
+        return fmt::format("{:.2f} s", seconds);
+    }
+    if (seconds < 120) {
+        return fmt::format("{:.1f} s", seconds);
+    }
+    const auto total = static_cast<long long>(std::llround(seconds));
+    return fmt::format("{:.1f} s ({}h {:02}m {:02}s)", seconds, total / 3600, (total / 60) % 60, total % 60);
+}
+
+std::string joined(const std::vector<std::string>& items, const std::string& separator = ", ")
+{
+    std::string out;
+    for (const std::string& item : items) {
+        if (!out.empty()) {
+            out += separator;
+        }
+        out += item;
+    }
+    return out;
+}
+
+Inline text(const std::string& s)
+{
+    return Inline{Span{s, false}};
+}
+Inline code(const std::string& s)
+{
+    return Inline{Span{s, true}};
+}
+Inline unknown()
+{
+    return text(kUnknown);
+}
+
+template <typename T, typename F>
+Inline opt(const std::optional<T>& value, F&& format)
+{
+    return value ? format(*value) : unknown();
+}
+Inline optText(const std::optional<std::string>& value)
+{
+    return value ? text(*value) : unknown();
+}
+Inline optCode(const std::optional<std::string>& value)
+{
+    return value ? code(*value) : unknown();
+}
+Inline optInt(const std::optional<std::int64_t>& value)
+{
+    return value ? text(groupedSigned(*value)) : unknown();
+}
+Inline optNumber(const std::optional<double>& value)
+{
+    return value ? text(number(*value)) : unknown();
+}
+Inline optBool(const std::optional<bool>& value)
+{
+    return value ? text(*value ? "yes" : "no") : unknown();
+}
+Inline codeList(const std::vector<std::string>& items)
+{
+    Inline out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out.push_back(Span{", ", false});
+        }
+        out.push_back(Span{items[i], true});
+    }
+    return out;
+}
+
+Inline lossAt(const LossPoint& point)
+{
+    std::string where;
+    if (point.step) {
+        where = "step " + groupedSigned(*point.step);
+    }
+    if (point.epoch) {
+        where += (where.empty() ? "epoch " : ", epoch ") + number(*point.epoch);
+    }
+    return text(number(point.loss) + (where.empty() ? "" : " (" + where + ")"));
+}
+
+struct FactTable
+{
+    Block block{Block::Kind::Table, {}, {"Fact", "Value"}, {}};
+    void add(const std::string& label, Inline value) { block.rows.push_back({text(label), std::move(value)}); }
+    bool empty() const { return block.rows.empty(); }
+};
+
+Block paragraph(Inline content)
+{
+    return Block{Block::Kind::Paragraph, {std::move(content)}, {}, {}};
+}
+
+Block bullets(const std::vector<std::string>& items)
+{
+    Block block{Block::Kind::Bullets, {}, {}, {}};
+    for (const std::string& item : items) {
+        block.cells.push_back(text(item));
+    }
+    return block;
+}
+
+void addNotes(Section& section, const std::vector<std::string>& notes, const std::string& lead)
+{
+    if (notes.empty()) {
+        return;
+    }
+    section.blocks.push_back(paragraph(text(lead)));
+    section.blocks.push_back(bullets(notes));
+}
+
+} // namespace
+
+Section identitySection(const ModelCard& card)
+{
+    Section section{1, card.name.empty() ? std::string("Saved model") : card.name, {}};
+    Inline intro;
+    intro.push_back(Span{"This model is the trained model ", false});
+    intro.push_back(Span{card.trained.name.empty() ? kUnknown : card.trained.name, true});
+    intro.push_back(Span{" merged into the base model ", false});
+    intro.push_back(Span{card.base.technicalName.empty() ? kUnknown : card.base.technicalName, true});
+    intro.push_back(Span{" by DeepExtension" + (card.appVersion.empty() ? "" : " " + card.appVersion) +
+                             ": the adapter's weights are folded into the base weights and the result is saved "
+                             "as a self-contained Hugging Face Transformers model. The merge itself does no "
+                             "training.",
+                         false});
+    section.blocks.push_back(paragraph(std::move(intro)));
+    FactTable facts;
+    facts.add("Name", card.name.empty() ? unknown() : code(card.name));
+    facts.add("Saving UUID", card.uuid.empty() ? unknown() : code(card.uuid));
+    facts.add("Created at", card.createdAt.empty() ? unknown() : text(card.createdAt));
+    facts.add("App version", card.appVersion.empty() ? unknown() : text(card.appVersion));
+    facts.add("Card schema", text(card.schemaVersion.empty() ? kUnknown : card.schemaVersion));
+    section.blocks.push_back(facts.block);
+    return section;
+}
+
+Section baseSection(const BaseModelFacts& base)
+{
+    Section section{2, "Base model", {}};
+    FactTable facts;
+    facts.add("Technical name", base.technicalName.empty() ? unknown() : code(base.technicalName));
+    facts.add("Display name", base.displayName.empty() ? unknown() : text(base.displayName));
+    facts.add("Path", base.directory.empty() ? unknown() : code(base.directory));
+    facts.add("Architectures", base.architectures ? codeList(*base.architectures) : unknown());
+    facts.add("Model type", optCode(base.modelType));
+    facts.add("Hidden size", optInt(base.hiddenSize));
+    facts.add("Layers", optInt(base.layers));
+    facts.add("Attention heads", optInt(base.attentionHeads));
+    facts.add("KV heads", optInt(base.keyValueHeads));
+    facts.add("Intermediate size", optInt(base.intermediateSize));
+    facts.add("Vocabulary size", optInt(base.vocabSize));
+    facts.add("Context length", optInt(base.contextLength));
+    facts.add("Dtype (config.json)", optText(base.configDtype));
+    facts.add("Weights dtype (most bytes)", optText(base.weightsDtype));
+    facts.add("Parameters", opt(base.parameterCount, [](auto v) { return text(parametersText(v)); }));
+    facts.add("Tensors", opt(base.tensorCount, [](auto v) { return text(grouped(v)); }));
+    facts.add("Weight files", opt(base.shardCount, [](auto v) { return text(grouped(v)); }));
+    facts.add("Disk size", opt(base.diskSize, [](auto v) { return text(bytesText(v)); }));
+    facts.add("License", optText(base.license));
+    facts.add("Language", base.languages.empty() ? unknown() : text(joined(base.languages)));
+    section.blocks.push_back(facts.block);
+    addNotes(section, base.notes, "Notes on the base model's files:");
+    return section;
+}
+
+Section adapterSection(const TrainedModelFacts& trained)
+{
+    const AdapterFacts& a = trained.adapter;
+    Section section{2, "Trained model", {}};
+    FactTable facts;
+    facts.add("Name", trained.name.empty() ? unknown() : code(trained.name));
+    facts.add("Train name", trained.trainName.empty() ? unknown() : code(trained.trainName));
+    facts.add("Adapter path", trained.adapterDirectory.empty() ? unknown() : code(trained.adapterDirectory));
+    facts.add("PEFT type", optCode(a.peftType));
+    facts.add("Task type", optCode(a.taskType));
+    facts.add("base_model_name_or_path", optCode(a.baseModelNameOrPath));
+    if (a.revision) {
+        facts.add("Revision", code(*a.revision));
+    }
+    facts.add("Rank (r)", optInt(a.r));
+    facts.add("Alpha (lora_alpha)", optNumber(a.loraAlpha));
+    facts.add("rsLoRA", optBool(a.useRslora));
+    facts.add("DoRA", optBool(a.useDora));
+    if (a.targetModulesPattern) {
+        facts.add("Target modules (pattern)", code(*a.targetModulesPattern));
+    } else {
+        facts.add("Target modules", a.targetModules ? codeList(*a.targetModules) : unknown());
+    }
+    facts.add("modules_to_save",
+              a.modulesToSave ? (a.modulesToSave->empty() ? text("none") : codeList(*a.modulesToSave)) : unknown());
+    facts.add("Bias", optCode(a.bias));
+    facts.add("Dropout", optNumber(a.loraDropout));
+    facts.add("init_lora_weights", optCode(a.initLoraWeights));
+    auto patternText = [](const std::map<std::string, double>& pattern) {
+        std::vector<std::string> items;
+        for (const auto& [key, value] : pattern) {
+            items.push_back(key + "=" + number(value));
+        }
+        return codeList(items);
+    };
+    if (!a.rankPattern.empty()) {
+        facts.add("rank_pattern", patternText(a.rankPattern));
+    }
+    if (!a.alphaPattern.empty()) {
+        facts.add("alpha_pattern", patternText(a.alphaPattern));
+    }
+    facts.add("Adapter weights",
+              a.weightFiles.empty() ? text("none found beside the config") : codeList(a.weightFiles));
+    section.blocks.push_back(facts.block);
+    addNotes(section, a.notes, "Notes on the adapter configuration:");
+    return section;
+}
+
+std::vector<Section> trainingSections(const TrainingFacts& t)
+{
+    std::vector<Section> sections;
+    Section main{2, "Training", {}};
+    if (t.sources.empty()) {
+        main.blocks.push_back(
+            paragraph(text("No training metadata was found beside the adapter (looked for " +
+                           joined(TrainingFacts::knownSources()) + "), so the training facts are unknown.")));
+    } else {
+        Inline read = text("Read from ");
+        Inline list = codeList(t.sources);
+        read.insert(read.end(), list.begin(), list.end());
+        read.push_back(Span{" beside the adapter.", false});
+        main.blocks.push_back(paragraph(std::move(read)));
+    }
+    if (t.trainerState) {
+        const TrainerStateFacts& s = *t.trainerState;
+        FactTable facts;
+        facts.add("Epochs", s.epoch ? text(number(*s.epoch) +
+                                           (s.numTrainEpochs ? " of " + number(*s.numTrainEpochs) : std::string()))
+                                    : unknown());
+        facts.add("Global step", s.globalStep ? text(groupedSigned(*s.globalStep) +
+                                                     (s.maxSteps ? " of " + groupedSigned(*s.maxSteps) : ""))
+                                              : unknown());
+        facts.add("Train batch size (per device)", optInt(s.trainBatchSize));
+        facts.add("Final train loss", opt(s.finalLoss, lossAt));
+        facts.add("Best train loss", opt(s.bestLoss, lossAt));
+        facts.add("First train loss", opt(s.firstLoss, lossAt));
+        if (s.trainLoss) {
+            facts.add("Average train loss (train_loss)", optNumber(s.trainLoss));
+        }
+        if (s.evalLossCount > 0) {
+            facts.add("Final eval loss", opt(s.finalEvalLoss, lossAt));
+            facts.add("Best eval loss", opt(s.bestEvalLoss, lossAt));
+        }
+        if (s.bestMetric || s.bestModelCheckpoint) {
+            facts.add("Best metric", optNumber(s.bestMetric));
+            facts.add("Best checkpoint", optCode(s.bestModelCheckpoint));
+        }
+        if (s.learningRateFirst) {
+            facts.add("Learning rate (first, peak, last logged)",
+                      text(number(*s.learningRateFirst) + ", " + number(s.learningRatePeak.value_or(0)) + ", " +
+                           number(s.learningRateLast.value_or(0))));
+        }
+        if (s.trainRuntimeSeconds) {
+            facts.add("Runtime", text(secondsText(*s.trainRuntimeSeconds)));
+        }
+        main.blocks.push_back(paragraph(text("From trainer_state.json:")));
+        main.blocks.push_back(facts.block);
+    }
+    if (t.trainingArgs) {
+        const TrainingArgsFacts& a = *t.trainingArgs;
+        FactTable facts;
+        if (!a.modes.empty()) {
+            facts.add("Run", text(joined(a.modes)));
+        }
+        facts.add("Stage", optText(a.stage));
+        facts.add("Finetuning type", optText(a.finetuningType));
+        facts.add("Template", optCode(a.templateName));
+        facts.add("Dataset", a.datasets.empty() ? unknown() : codeList(a.datasets));
+        if (!a.evalDatasets.empty()) {
+            facts.add("Eval dataset", codeList(a.evalDatasets));
+        }
+        facts.add("Learning rate", optNumber(a.learningRate));
+        if (a.lrSchedulerType) {
+            facts.add("Scheduler", text(*a.lrSchedulerType));
+        }
+        facts.add("Epochs", optNumber(a.numTrainEpochs));
+        if (a.maxSteps) {
+            facts.add("Max steps", optInt(a.maxSteps));
+        }
+        facts.add("Batch size per device", optInt(a.perDeviceTrainBatchSize));
+        facts.add("Gradient accumulation", optInt(a.gradientAccumulationSteps));
+        facts.add("Cutoff length", optInt(a.cutoffLen));
+        if (a.loraRank || a.loraAlpha || a.loraTarget) {
+            facts.add("LoRA rank, alpha, target",
+                      text((a.loraRank ? groupedSigned(*a.loraRank) : kUnknown) + ", " +
+                           (a.loraAlpha ? number(*a.loraAlpha) : kUnknown) + ", " + a.loraTarget.value_or(kUnknown)));
+        }
+        facts.add("Model", optCode(a.modelNameOrPath));
+        if (a.adapterNameOrPath) {
+            facts.add("Adapter", code(*a.adapterNameOrPath));
+        }
+        main.blocks.push_back(paragraph(text("From " + a.source + " (LLaMA-Factory):")));
+        main.blocks.push_back(facts.block);
+    }
+    if (t.readme) {
+        const FrontMatter& r = *t.readme;
+        FactTable facts;
+        facts.add("base_model", r.baseModels.empty() ? unknown() : codeList(r.baseModels));
+        facts.add("library_name", optText(r.libraryName));
+        if (r.license) {
+            facts.add("license", text(*r.license));
+        }
+        if (!r.datasets.empty()) {
+            facts.add("datasets", codeList(r.datasets));
+        }
+        if (!r.languages.empty()) {
+            facts.add("language", text(joined(r.languages)));
+        }
+        if (r.pipelineTag) {
+            facts.add("pipeline_tag", text(*r.pipelineTag));
+        }
+        if (!r.tags.empty()) {
+            facts.add("tags", codeList(r.tags));
+        }
+        main.blocks.push_back(paragraph(text("From the adapter's README.md front matter:")));
+        main.blocks.push_back(facts.block);
+    }
+    if (!t.results.empty()) {
+        Block table{Block::Kind::Table, {}, {"Metric", "Value", "File"}, {}};
+        // all_results.json usually repeats train_ and eval_results.json: a value shown once, with every file.
+        std::map<std::pair<std::string, double>, std::vector<std::string>> seen;
+        std::vector<std::pair<std::string, double>> order;
+        for (const auto& [file, metrics] : t.results) {
+            for (const auto& [metric, value] : metrics) {
+                auto key = std::make_pair(metric, value);
+                if (seen.find(key) == seen.end()) {
+                    order.push_back(key);
+                }
+                seen[key].push_back(file);
+            }
+        }
+        std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& key : order) {
+            table.rows.push_back({code(key.first), text(number(key.second)), codeList(seen[key])});
+        }
+        main.blocks.push_back(paragraph(text("Reported results:")));
+        main.blocks.push_back(std::move(table));
+    }
+    addNotes(main, t.notes, "Gaps in the training metadata:");
+    sections.push_back(std::move(main));
+
+    if (t.trainerState && !t.trainerState->lossCurve.empty()) {
+        const TrainerStateFacts& s = *t.trainerState;
+        Section curve{3, "Loss curve", {}};
+        std::vector<double> values;
+        for (const LossPoint& p : s.lossCurve) {
+            values.push_back(p.loss);
+        }
+        Inline summary =
+            text(grouped(static_cast<std::uint64_t>(s.lossCount)) + " training loss values logged; " +
+                 (static_cast<std::int64_t>(s.lossCurve.size()) == s.lossCount
+                      ? std::string("all shown")
+                      : std::to_string(s.lossCurve.size()) + " shown, evenly spaced, first and last "
+                                                             "included") +
+                 ". From " + number(s.firstLoss ? s.firstLoss->loss : values.front()) + " to " +
+                 number(s.finalLoss ? s.finalLoss->loss : values.back()) + ", lowest " +
+                 number(s.bestLoss ? s.bestLoss->loss : *std::min_element(values.begin(), values.end())) + ": ");
+        summary.push_back(Span{ModelCardRenderer::sparkline(values), true});
+        curve.blocks.push_back(paragraph(std::move(summary)));
+        Block table{Block::Kind::Table, {}, {"Step", "Epoch", "Loss"}, {}};
+        for (const LossPoint& p : s.lossCurve) {
+            table.rows.push_back({optInt(p.step), optNumber(p.epoch), text(number(p.loss))});
+        }
+        curve.blocks.push_back(std::move(table));
+        sections.push_back(std::move(curve));
+    }
+    return sections;
+}
+
+Section mergeSection(const MergeFacts& m)
+{
+    Section section{2, "Merge", {}};
+    FactTable facts;
+    facts.add("Output dtype", optText(m.outputDtype));
+    facts.add("Tensors merged (LoRA/DoRA deltas)", opt(m.tensorsMerged, [](int v) { return text(std::to_string(v)); }));
+    facts.add("Tensors replaced", opt(m.tensorsReplaced, [](int v) { return text(std::to_string(v)); }));
+    facts.add("Tensors copied unchanged", opt(m.tensorsCopied, [](int v) { return text(std::to_string(v)); }));
+    facts.add("Duration", opt(m.durationSeconds, [](double v) { return text(secondsText(v)); }));
+    facts.add("Bytes written", opt(m.bytesWritten, [](std::uint64_t v) { return text(bytesText(v)); }));
+    facts.add("Merged by", text("DeepExtension " + m.appVersion.value_or(kUnknown)));
+    section.blocks.push_back(facts.block);
+    if (m.scalingGroups.empty()) {
+        section.blocks.push_back(paragraph(text("No per-module scaling was recorded.")));
+    } else if (m.scalingUniform()) {
+        const ScalingGroup& g = m.scalingGroups.front();
+        section.blocks.push_back(paragraph(text(
+            "Scaling: all " + std::to_string(g.modules.size()) + " merged modules used rank " + std::to_string(g.rank) +
+            ", alpha " + number(g.alpha) + ", scaling " + number(g.scaling) + (g.dora ? ", with DoRA." : "."))));
+    } else {
+        Block table{Block::Kind::Table, {}, {"Rank", "Alpha", "Scaling", "DoRA", "Modules"}, {}};
+        for (const ScalingGroup& g : m.scalingGroups) {
+            table.rows.push_back({text(std::to_string(g.rank)), text(number(g.alpha)), text(number(g.scaling)),
+                                  text(g.dora ? "yes" : "no"), codeList(g.modules)});
+        }
+        section.blocks.push_back(paragraph(text("Scaling differs between modules:")));
+        section.blocks.push_back(std::move(table));
+    }
+    if (!m.configChanges.empty()) {
+        section.blocks.push_back(paragraph(text("Changes to config.json:")));
+        section.blocks.push_back(bullets(m.configChanges));
+    }
+    if (!m.warnings.empty()) {
+        section.blocks.push_back(paragraph(text("Warnings raised by the merge:")));
+        section.blocks.push_back(bullets(m.warnings));
+    } else {
+        section.blocks.push_back(paragraph(text("The merge raised no warnings.")));
+    }
+    return section;
+}
+
+Section filesSection(const ModelCard& card)
+{
+    Section section{2, "Files", {}};
+    if (card.files.empty()) {
+        section.blocks.push_back(paragraph(text("No file manifest was recorded.")));
+        return section;
+    }
+    Block table{Block::Kind::Table, {}, {"Path", "Size", "SHA-256"}, {}};
+    for (const ManifestEntry& f : card.files) {
+        table.rows.push_back({code(f.path), text(grouped(f.size)), code(f.sha256)});
+    }
+    section.blocks.push_back(std::move(table));
+    section.blocks.push_back(
+        paragraph(text("Total size: " + (card.totalSize ? bytesText(*card.totalSize) : std::string(kUnknown)) + " in " +
+                       std::to_string(card.files.size()) + " files (model_card.json and README.md not included).")));
+    return section;
+}
+
+Section deploymentsSection(const std::vector<DeploymentSummary>& deployments)
+{
+    Section section{2, "Deployments", {}};
+    if (deployments.empty()) {
+        section.blocks.push_back(paragraph(text("This model has not been deployed.")));
+        return section;
+    }
+    Block table{Block::Kind::Table, {}, {"Ollama name", "Environment", "Quantization", "Status", "When"}, {}};
+    for (const DeploymentSummary& d : deployments) {
+        table.rows.push_back(
+            {code(d.ollamaName), text(d.environment), text(d.quantization), text(d.status), text(d.when)});
+    }
+    section.blocks.push_back(std::move(table));
+    return section;
+}
+
+Section notesSection(const std::vector<std::string>& notes)
+{
+    Section section{2, "Notes", {}};
+    section.blocks.push_back(bullets(notes));
+    return section;
+}
+
+Section registeredBaseSection(const BaseModelRecord& record)
+{
+    Section section{1, record.technicalName.empty() ? std::string("Base model") : record.technicalName, {}};
+    section.blocks.push_back(paragraph(text("A base model registered in the workspace: its folder is referenced, "
+                                            "never copied or deleted.")));
+    // Name, display name and folder follow in the Base model section.
+    FactTable facts;
+    facts.add("Registered at", record.addedAt.empty() ? unknown() : text(record.addedAt));
+    section.blocks.push_back(facts.block);
+    return section;
+}
+
+Section registeredTrainedSection(const TrainedModelRecord& record)
+{
+    Section section{1, record.name.empty() ? std::string("Trained model") : record.name, {}};
+    section.blocks.push_back(paragraph(text("A trained model (a PEFT adapter) registered in the workspace: its folder "
+                                            "is referenced, never copied or deleted.")));
+    // Name, train name and adapter folder follow in the Trained model section.
+    FactTable facts;
+    facts.add("Base model", record.baseTechnicalName.empty() ? unknown() : code(record.baseTechnicalName));
+    facts.add("Registered at", record.createdAt.empty() ? unknown() : text(record.createdAt));
+    facts.add("UUID", record.uuid.empty() ? unknown() : code(record.uuid));
+    section.blocks.push_back(facts.block);
+    return section;
+}
+
+Section deploymentTemplateSection(const BaseModelRecord& record)
+{
+    Section section{2, "Deployment Template File", {}};
+    if (record.templateText.empty()) {
+        section.blocks.push_back(paragraph(
+            text("None. Deploying a model of this base needs one: add a bare Ollama template or a Modelfile fragment "
+                 "(Update Deployment Template File in the window, 'deepext-cli base set-template " +
+                 (record.technicalName.empty() ? std::string("TECH") : record.technicalName) +
+                 " FILE'), or let Ollama autodetect it when deploying.")));
+        return section;
+    }
+    Inline from = text("From ");
+    from.push_back(Span{record.templateSource.empty() ? std::string(kUnknown) : record.templateSource, true});
+    from.push_back(Span{":", false});
+    section.blocks.push_back(paragraph(std::move(from)));
+    section.blocks.push_back(Block{Block::Kind::Verbatim, {text(record.templateText)}, {}, {}});
+    return section;
+}
+
+} // namespace deepext::cardsections

@@ -1,0 +1,101 @@
+#include "gui/DeploymentTableModel.h"
+
+#include "gui/SavedModelListModel.h"
+
+namespace deepext::gui {
+
+DeploymentTableModel::DeploymentTableModel(QObject* parent)
+    : KeyedRowsModel<DeploymentRecord>(parent)
+{
+}
+
+int DeploymentTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString DeploymentTableModel::statusText(const DeploymentRecord& record)
+{
+    if (record.status == DeploymentStatus::Deployed && !record.presentOnServer) {
+        return tr("deployed, no longer on the server");
+    }
+    return QString::fromUtf8(deploymentStatusName(record.status));
+}
+
+QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const DeploymentRecord& record = rowAt(index.row());
+    switch (role) {
+    case UuidRole:
+        return QString::fromStdString(record.uuid);
+    case OllamaNameRole:
+        return QString::fromStdString(record.ollamaName);
+    case StartedAtRole:
+        return QString::fromStdString(record.startedAt);
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+        break;
+    default:
+        return {};
+    }
+    const bool tip = role == Qt::ToolTipRole;
+    switch (index.column()) {
+    case NameColumn:
+        return QString::fromStdString(record.ollamaName);
+    case SavedModelColumn:
+        return QString::fromStdString(record.savedModel);
+    case EnvironmentColumn:
+        return QString::fromStdString(tip || record.environment.empty() ? record.url : record.environment);
+    case QuantizationColumn:
+        return QString::fromStdString(record.quantization);
+    case StatusColumn:
+        return tip && !record.message.empty() ? QString::fromStdString(record.message) : statusText(record);
+    case DeployedAtColumn:
+        return SavedModelListModel::formatCreated(
+            QString::fromStdString(record.endedAt.empty() ? record.startedAt : record.endedAt));
+    default:
+        return {};
+    }
+}
+
+QVariant DeploymentTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return KeyedRowsModel<DeploymentRecord>::headerData(section, orientation, role);
+    }
+    switch (section) {
+    case NameColumn:
+        return tr("Name in Ollama");
+    case SavedModelColumn:
+        return tr("Saved model");
+    case EnvironmentColumn:
+        return tr("Environment");
+    case QuantizationColumn:
+        return tr("Quantization");
+    case StatusColumn:
+        return tr("Status");
+    case DeployedAtColumn:
+        return tr("Deployed at");
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> DeploymentTableModel::roleNames() const
+{
+    QHash<int, QByteArray> names = KeyedRowsModel<DeploymentRecord>::roleNames();
+    names.insert(UuidRole, "uuid");
+    names.insert(OllamaNameRole, "ollamaName");
+    names.insert(StartedAtRole, "startedAt");
+    return names;
+}
+
+QString DeploymentTableModel::keyOf(const DeploymentRecord& record) const
+{
+    return QString::fromStdString(record.uuid);
+}
+
+} // namespace deepext::gui
