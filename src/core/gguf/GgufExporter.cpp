@@ -257,6 +257,7 @@ GgufExportResult ExportRun::run()
         GgufWriter writer(staging, m_plan.metadata, std::move(infos));
         staged = true;
         m_progress.phase("exporting", layout.fileSize);
+        fault::checkpoint("gguf-writing"); // the staging file exists, no tensor is written yet
         {
             ThreadPool pool(threads);
             writeTensors(writer, pool);
