@@ -328,7 +328,8 @@ GgufReader GgufReader::parseHeader(const std::string& path, const std::uint8_t* 
         }
         const std::uint64_t padded = size > fileSize ? UINT64_MAX : (size + alignment - 1) / alignment * alignment;
         if (padded > fileSize || expectedOffset + padded > fileSize) {
-            in.fail(quoted + " has " + std::to_string(size) + " bytes of data, more than the file holds");
+            in.fail("truncated or damaged: " + quoted + " has " + std::to_string(size) +
+                    " bytes of data, more than the file's " + std::to_string(fileSize) + " bytes");
         }
         expectedOffset += padded;
         reader.m_tensors.push_back(std::move(tensor));
