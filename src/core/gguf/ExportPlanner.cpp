@@ -1,4 +1,4 @@
-#include "ExportPlan.h"
+#include "ExportPlanner.h"
 #include "ModelCardFields.h"
 #include "ModelConfig.h"
 #include "RopeFactors.h"

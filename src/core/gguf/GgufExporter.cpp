@@ -1,6 +1,6 @@
 #include "deepext/gguf/GgufExporter.h"
 
-#include "ExportPlan.h"
+#include "ExportPlanner.h"
 #include "TensorConverter.h"
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"

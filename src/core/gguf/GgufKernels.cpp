@@ -104,10 +104,13 @@ DEEPEXT_CLONES void quantizeBlocks(const float* values, std::size_t blocks, std:
             bits &= 0x7fffffffu;
             top = top > bits ? top : bits;
         }
-        std::uint32_t maxBits = 0;
-        for (int lane = 0; lane < 8; ++lane) {
-            maxBits = top[lane] > maxBits ? top[lane] : maxBits;
-        }
+        V8u other = __builtin_shufflevector(top, top, 4, 5, 6, 7, 0, 1, 2, 3);
+        top = top > other ? top : other;
+        other = __builtin_shufflevector(top, top, 2, 3, 0, 1, 6, 7, 4, 5);
+        top = top > other ? top : other;
+        other = __builtin_shufflevector(top, top, 1, 0, 3, 2, 5, 4, 7, 6);
+        top = top > other ? top : other;
+        const std::uint32_t maxBits = top[0];
         float amax = 0;
         std::memcpy(&amax, &maxBits, 4);
         const float d = amax / 127.0f;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ExportPlan.h"
+#include "ExportPlanner.h"
 #include "deepext/merge/SafeTensorsFile.h"
 
 #include <cstdint>
