@@ -213,6 +213,26 @@ TEST_F(GgufExport, Llama_NamesTypesKeysAndBytes)
     EXPECT_EQ(outputEntries(), std::vector<std::string>{"out.gguf"});
 }
 
+TEST_F(GgufExport, Mistral_IsLlamaWithItsHeadDim)
+{
+    TinyModelSpec spec;
+    spec.architecture = "MistralForCausalLM";
+    spec.headDim = 32; // Nemo-style: heads * head_dim (128) is not hidden_size (64)
+    spec.extraConfig = {{"sliding_window", nullptr}};
+    const GgufReader reader = GgufReader::open(exportTiny(spec, GgufExportType::Auto).path);
+    const GgufMetadata& m = reader.metadata();
+    EXPECT_EQ(m.find("general.architecture")->asString(), "llama");
+    EXPECT_EQ(m.find("llama.attention.key_length")->asUInt32(), 32u);
+    EXPECT_EQ(m.find("llama.attention.value_length")->asUInt32(), 32u);
+    EXPECT_EQ(m.find("llama.rope.dimension_count")->asUInt32(), 32u);
+    EXPECT_EQ(reader.findTensor("blk.0.attn_q.weight")->ne, (std::vector<std::uint64_t>{64, 128}));
+    EXPECT_EQ(reader.findTensor("blk.0.attn_output.weight")->ne, (std::vector<std::uint64_t>{128, 64}));
+    EXPECT_EQ(halves(reader.readTensorBytes(*reader.findTensor("blk.0.attn_q.weight"))),
+              asBf16(permuted(stored("model.layers.0.self_attn.q_proj.weight"), 128, 64, 4)));
+    EXPECT_EQ(halves(reader.readTensorBytes(*reader.findTensor("blk.0.attn_k.weight"))),
+              asBf16(permuted(stored("model.layers.0.self_attn.k_proj.weight"), 64, 64, 2)));
+}
+
 TEST_F(GgufExport, Q8_0_QuantizesEveryWeightAsTheReference)
 {
     TinyModelSpec spec;
