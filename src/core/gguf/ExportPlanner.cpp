@@ -1,4 +1,5 @@
 #include "ExportPlanner.h"
+
 #include "ModelCardFields.h"
 #include "ModelConfig.h"
 #include "RopeFactors.h"
