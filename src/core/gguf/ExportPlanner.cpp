@@ -162,6 +162,7 @@ private:
     void addGemma2Keys();
     void addPhi3Keys();
     void addGenerated(const std::string& name, std::vector<float> values);
+    void refuseNameThatBreaksTheVocabulary() const;
 
     const GgufExportRequest& m_request;
     const ModelCheckpoint& m_checkpoint;
@@ -765,7 +766,31 @@ ExportPlan Planner::run()
         m_plan.metadata.merge(readTokenizerMetadata(m_request.modelDirectory, m_config.raw(), gguf,
                                                     static_cast<std::uint32_t>(m_vocabulary)));
     }
+    refuseNameThatBreaksTheVocabulary();
     return std::move(m_plan);
+}
+
+void Planner::refuseNameThatBreaksTheVocabulary() const
+{
+    // src/llama-vocab.cpp: when general.name contains "phi3" or "phi-3" (any case), the runtime sets attributes of
+    // the tokens </s>, <unk>, <s> and <|endoftext|> by name and fails to load ("_Map_base::at") when one is
+    // missing, as in a vocabulary that is not Phi-3's.
+    const std::string name = lower(m_plan.metadata.find("general.name")->asString());
+    const GgufValue* tokens = m_plan.metadata.find("tokenizer.ggml.tokens");
+    if ((name.find("phi3") == std::string::npos && name.find("phi-3") == std::string::npos) || !tokens ||
+        !tokens->isArray() || tokens->elementType() != GgufValueType::String) {
+        return;
+    }
+    std::vector<std::string> missing = {"</s>", "<unk>", "<s>", "<|endoftext|>"};
+    for (const GgufValue::Scalar& token : tokens->elements()) {
+        missing.erase(std::remove(missing.begin(), missing.end(), std::get<std::string>(token)), missing.end());
+    }
+    if (!missing.empty()) {
+        fail("its name \"" + m_plan.metadata.find("general.name")->asString() + "\" contains \"phi3\", so " +
+             "llama.cpp would look up Phi-3's special tokens, but the vocabulary lacks " + listed(missing) +
+             " and llama.cpp would refuse the file; give the model another name (its folder's name, or `name` in "
+             "its README front matter)");
+    }
 }
 
 } // namespace

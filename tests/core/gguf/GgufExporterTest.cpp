@@ -419,10 +419,10 @@ TEST_F(GgufExport, Phi3_FusedTensorsAndKeys)
     spec.heads = 4;
     spec.kvHeads = 4;
     spec.extraConfig = {{"partial_rotary_factor", 0.5}};
-    const GgufReader reader = GgufReader::open(exportTiny(spec, GgufExportType::Auto, "my-phi3").path);
+    const GgufReader reader = GgufReader::open(exportTiny(spec, GgufExportType::Auto, "tiny-p3").path);
     const GgufMetadata& m = reader.metadata();
     EXPECT_EQ(m.find("general.architecture")->asString(), "phi3");
-    EXPECT_EQ(m.find("general.name")->asString(), "my-phi3");
+    EXPECT_EQ(m.find("general.name")->asString(), "tiny-p3");
     EXPECT_EQ(m.find("phi3.rope.scaling.original_context_length")->asUInt32(), 256u);
     EXPECT_EQ(m.find("phi3.rope.dimension_count")->asUInt32(), 8u); // int(0.5 * 64) // 4
     EXPECT_EQ(m.find("phi3.attention.sliding_window")->asUInt32(), 0u);
@@ -434,6 +434,39 @@ TEST_F(GgufExport, Phi3_FusedTensorsAndKeys)
     EXPECT_EQ(reader.findTensor("blk.0.ffn_gate.weight"), nullptr);
     EXPECT_EQ(halves(reader.readTensorBytes(*reader.findTensor("blk.1.attn_qkv.weight"))),
               asBf16(stored("model.layers.1.self_attn.qkv_proj.weight")));
+}
+
+// llama.cpp applies Phi-3's whitespace rule to models named phi3 and looks up Phi-3's special tokens by name:
+// a file it would refuse to load is not written.
+TEST_F(GgufExport, APhi3NameOverAVocabularyWithoutPhi3Tokens_IsRefused)
+{
+    TinyModelSpec spec;
+    spec.architecture = "Phi3ForCausalLM";
+    spec.kvHeads = 4;
+    writeTinyModel(modelDir("my-phi3-tune"), spec);
+    const std::string message =
+        errorOf([&] { run(modelDir("my-phi3-tune").string(), GgufExportType::Auto, spec.vocab); });
+    EXPECT_THAT(message, HasSubstr("\"my-phi3-tune\" contains \"phi3\""));
+    EXPECT_THAT(message, HasSubstr("</s>, <unk>, <s>, <|endoftext|>"));
+    EXPECT_TRUE(outputEntries().empty());
+
+    GgufExportRequest request;
+    request.modelDirectory = modelDir("my-phi3-tune").string();
+    request.outputPath = output();
+    GgufMetadata tokenizer = tokenizerKeys(spec.vocab);
+    std::vector<std::string> tokens;
+    for (std::uint64_t i = 0; i < spec.vocab; ++i) {
+        tokens.push_back(i == 0   ? "<unk>"
+                         : i == 1 ? "<s>"
+                         : i == 2 ? "</s>"
+                         : i == 3 ? "<|endoftext|>"
+                                  : "t" + std::to_string(i));
+    }
+    tokenizer.set("tokenizer.ggml.tokens", GgufValue::stringArray(tokens));
+    request.tokenizerMetadata = tokenizer;
+    std::atomic_bool cancel{false};
+    const GgufReader reader = GgufReader::open(GgufExporter::exportModel(request, {}, cancel).path);
+    EXPECT_EQ(reader.metadata().find("general.name")->asString(), "my-phi3-tune");
 }
 
 TEST_F(GgufExport, Phi3_WithoutOriginalContextLength_IsRefusedNamingConfigJson)
