@@ -5,7 +5,11 @@ on all seven linear projections, for bench/merge. Standard library only; determi
 Values are random but tame (|w| in about [2^-7, 2^-5), no NaN, Inf or subnormals), so the merge does the same
 arithmetic as on real weights.
 
-usage: generate_tinyllama.py OUTDIR        (creates OUTDIR/base and OUTDIR/adapter)
+The tokenizer is a byte-level BPE of VOCAB tokens with Llama-3's pre-tokenizer (256 byte tokens, merges that build
+longer tokens from them, two special tokens at the end), so the model also exports to GGUF with its tokenizer.
+
+usage: generate_tinyllama.py OUTDIR                  (creates OUTDIR/base and OUTDIR/adapter)
+       generate_tinyllama.py --tokenizer-only OUTDIR (rewrites only the tokenizer files of OUTDIR/base)
 """
 import json
 import os
@@ -30,6 +34,62 @@ def tame(data, width):
     if width == 4:
         buf[2::4] = bytes(buf[2::4]).translate(bytes(b | 0x80 for b in range(256)))  # exponent lsb set: no subnormals
     return buf
+
+
+LLAMA3_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|"
+                r"\s*[\r\n]+|\s+(?!\S)|\s+")
+SPECIALS = ["<|begin_of_text|>", "<|end_of_text|>"]
+
+
+def bytes_to_unicode():
+    """GPT-2's reversible byte -> printable unicode character table."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) + \
+        list(range(ord("\xae"), ord("\xff") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {b: chr(c) for b, c in zip(bs, cs)}
+
+
+def write_tokenizer(base):
+    """tokenizer.json + tokenizer_config.json: tokens grow one printable character at a time, shortest first."""
+    alphabet = bytes_to_unicode()
+    tokens = [alphabet[b] for b in range(256)]
+    printable = [alphabet[b] for b in range(32, 127)]
+    merges, frontier = [], list(printable)
+    while len(tokens) < VOCAB - len(SPECIALS):
+        grown = []
+        for left in frontier:
+            for right in printable:
+                if len(tokens) == VOCAB - len(SPECIALS):
+                    break
+                merges.append(left + " " + right)
+                tokens.append(left + right)
+                grown.append(left + right)
+        frontier = grown
+    added = [{"id": len(tokens) + i, "content": text, "single_word": False, "lstrip": False, "rstrip": False,
+              "normalized": False, "special": True} for i, text in enumerate(SPECIALS)]
+    tokenizer = {
+        "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": LLAMA3_SPLIT}, "behavior": "Isolated", "invert": False},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]},
+        "post_processor": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": True,
+                  "vocab": {t: i for i, t in enumerate(tokens)}, "merges": merges},
+    }
+    with open(os.path.join(base, "tokenizer.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(tokenizer, ensure_ascii=False) + "\n")
+    config = {"model_max_length": 2048, "chat_template": "{{ messages }}", "bos_token": SPECIALS[0],
+              "eos_token": SPECIALS[1], "tokenizer_class": "PreTrainedTokenizerFast"}
+    with open(os.path.join(base, "tokenizer_config.json"), "w") as f:
+        f.write(json.dumps(config, indent=2) + "\n")
 
 
 def base_tensors():
@@ -82,6 +142,9 @@ def write_safetensors(path, tensors, dtype, width, rng):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--tokenizer-only":
+        write_tokenizer(os.path.join(sys.argv[2], "base"))
+        return
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     root = sys.argv[1]
@@ -114,17 +177,15 @@ def main():
         "architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": HIDDEN,
         "intermediate_size": INTERMEDIATE, "num_hidden_layers": LAYERS, "num_attention_heads": HEADS,
         "num_key_value_heads": KV_HEADS, "vocab_size": VOCAB, "max_position_embeddings": 2048,
-        "rms_norm_eps": 1e-05, "tie_word_embeddings": False, "hidden_act": "silu", "bos_token_id": 1,
-        "eos_token_id": 2, "torch_dtype": "bfloat16",
+        "rms_norm_eps": 1e-05, "tie_word_embeddings": False, "hidden_act": "silu", "bos_token_id": VOCAB - 2,
+        "eos_token_id": VOCAB - 1, "torch_dtype": "bfloat16",
     }
     with open(os.path.join(base, "config.json"), "w") as f:
         f.write(json.dumps(config, indent=2, sort_keys=True) + "\n")
     with open(os.path.join(base, "generation_config.json"), "w") as f:
-        f.write(json.dumps({"bos_token_id": 1, "eos_token_id": 2, "max_length": 2048}, indent=2) + "\n")
-    with open(os.path.join(base, "tokenizer_config.json"), "w") as f:
-        f.write(json.dumps({"model_max_length": 2048, "chat_template": "{{ messages }}"}, indent=2) + "\n")
-    with open(os.path.join(base, "tokenizer.json"), "w") as f:
-        f.write(json.dumps({"version": "1.0", "model": {"type": "BPE", "vocab": {}, "merges": []}}) + "\n")
+        f.write(json.dumps({"bos_token_id": VOCAB - 2, "eos_token_id": VOCAB - 1, "max_length": 2048}, indent=2) +
+                "\n")
+    write_tokenizer(base)
 
     # The adapter: fp32 factors (what PEFT saves after autocast), r=16 on q/k/v/o/gate/up/down.
     shapes = dict(tensors)

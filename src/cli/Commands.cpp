@@ -14,6 +14,7 @@
 #include "EnvDefaultCommand.h"
 #include "EnvListCommand.h"
 #include "EnvRemoveCommand.h"
+#include "ExportGgufCommand.h"
 #include "ListCommand.h"
 #include "MergeCommand.h"
 #include "SaveCommand.h"
@@ -53,6 +54,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(std::make_unique<ShowCommand>());
     commands.push_back(std::make_unique<VerifyCommand>());
     commands.push_back(std::make_unique<DeleteCommand>());
+    commands.push_back(std::make_unique<ExportGgufCommand>());
 
     auto env = std::make_unique<CommandGroup>("env", "Deployment environments (Ollama servers).");
     env->add(std::make_unique<EnvAddCommand>());

@@ -194,9 +194,70 @@ def tokenizer_json():
     put_tokenizer(0, 0, b'{"model": {"type": "BPE", ')
 
 
+def gguf_header():
+    """Hand-built GGUF v3 files (little-endian, ggml/src/gguf.cpp's layout): valid ones of every value and tensor
+    type, and a few that break one rule each."""
+
+    def string(text):
+        data = text.encode()
+        return struct.pack("<Q", len(data)) + data
+
+    scalar = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+    def value(kind, v):
+        if kind == 8:
+            return string(v)
+        return struct.pack(scalar[kind], v)
+
+    def kv(key, kind, v, element=None):
+        out = string(key) + struct.pack("<I", kind)
+        if kind == 9:
+            out += struct.pack("<IQ", element, len(v)) + b"".join(value(element, x) for x in v)
+        else:
+            out += value(kind, v)
+        return out
+
+    sizes = {0: (1, 4), 1: (1, 2), 8: (32, 34), 30: (1, 2)}
+
+    def gguf(kvs, tensors, alignment=32, offsets=None, cut=None, version=3):
+        head = b"GGUF" + struct.pack("<IQQ", version, len(tensors), len(kvs)) + b"".join(kvs)
+        offset, data = 0, b""
+        for i, (name, ne, kind) in enumerate(tensors):
+            block, size = sizes[kind]
+            nbytes = ne[0] // block * size
+            for n in ne[1:]:
+                nbytes *= n
+            at = offsets[i] if offsets else offset
+            head += string(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", n) for n in ne)
+            head += struct.pack("<IQ", kind, at)
+            padded = (nbytes + alignment - 1) // alignment * alignment
+            data += bytes(range(256)) * (nbytes // 256) + bytes(nbytes % 256) + bytes(padded - nbytes)
+            offset += padded
+        head += bytes((alignment - len(head) % alignment) % alignment)
+        return (head + data)[:cut]
+
+    llama = [kv("general.architecture", 8, "llama"), kv("general.name", 8, "tiny"), kv("llama.block_count", 4, 1),
+             kv("llama.rope.freq_base", 6, 10000.0), kv("tokenizer.ggml.tokens", 9, ["<s>", "Ġthe", "a"], 8),
+             kv("tokenizer.ggml.token_type", 9, [3, 1, 1], 5), kv("tokenizer.ggml.add_bos_token", 7, True)]
+    tensors = [("token_embd.weight", [64, 3], 8), ("output_norm.weight", [64], 0), ("blk.0.attn_q.weight", [64, 2], 30),
+               ("blk.0.ffn_down.weight", [3, 2], 1)]
+    put("gguf_header", gguf([], []))
+    put("gguf_header", gguf(llama, tensors))
+    put("gguf_header", gguf(llama + [kv("general.alignment", 4, 64)], tensors, alignment=64))
+    every = [kv("u8", 0, 250), kv("i8", 1, -3), kv("u16", 2, 65000), kv("i16", 3, -300), kv("u32", 4, 7),
+             kv("i32", 5, -7), kv("f32", 6, 0.5), kv("bool", 7, False), kv("str", 8, "Grüße"), kv("u64", 10, 1 << 40),
+             kv("i64", 11, -(1 << 40)), kv("f64", 12, 2.5), kv("f32s", 9, [1.0, -1000.0], 6), kv("empty", 9, [], 4)]
+    put("gguf_header", gguf(every, [("t", [1, 1, 1, 4], 0)]))
+    put("gguf_header", gguf(llama, tensors, cut=len(gguf(llama, tensors)) // 2))  # truncated
+    put("gguf_header", gguf(llama, tensors, offsets=[0, 64, 96, 160]))  # an offset the runtime rejects
+    put("gguf_header", gguf(llama, tensors, version=2))
+    put("gguf_header", gguf(llama + [llama[0]], tensors))  # a duplicate key
+    put("gguf_header", gguf(llama, [("token_embd.weight", [40, 3], 8)]))  # a row that is not whole Q8_0 blocks
+
+
 def main():
     for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, training_metadata,
-               http_request_parser, tokenizer_json):
+               http_request_parser, tokenizer_json, gguf_header):
         fn()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())

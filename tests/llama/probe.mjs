@@ -86,6 +86,12 @@ async function loadModel(llama, file, log) {
         } catch (nativeError) {
             log.push({level: "error", message: nativeError.message});
         }
+        // llama.cpp's log lines reach JavaScript asynchronously (a thread-safe function), so the last ones may still
+        // be queued when init() has answered: wait (bounded) for the loader's final "failed to load model" line.
+        const loaderGaveUp = () => log.some((entry) => /failed to load model/.test(entry.message));
+        for (let waited = 0; !nativeLoaded && !loaderGaveUp() && waited < 2000; waited += 10) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         const lines = log.filter((entry) => entry.level === "error").map((entry) => entry.message);
         if (nativeLoaded) {
             lines.push(`llama.cpp loads the file, but node-llama-cpp cannot read it: ${error.message}`);

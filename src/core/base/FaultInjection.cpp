@@ -29,6 +29,10 @@ void checkpoint(const char* name)
     if (target && std::strcmp(target, name) == 0) {
         std::raise(SIGKILL);
     }
+    const char* pause = std::getenv("DEEPEXT_FAULT_STOP_AT");
+    if (pause && std::strcmp(pause, name) == 0) {
+        std::raise(SIGSTOP); // the test sees the stopped process, signals it, and continues it with SIGCONT
+    }
 }
 
 void bytesWritten(std::uint64_t count)

@@ -1,4 +1,4 @@
-#include "FileSink.h"
+#include "deepext/merge/FileSink.h"
 
 #include "deepext/base/Error.h"
 #include "deepext/base/FaultInjection.h"

@@ -3,7 +3,6 @@
 #include "ModelFiles.h"
 #include "NoOpAdapterCheck.h"
 #include "TensorJob.h"
-#include "ThreadPool.h"
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
@@ -12,8 +11,10 @@
 #include "deepext/merge/AdapterPlan.h"
 #include "deepext/merge/DiskSpace.h"
 #include "deepext/merge/ModelCheckpoint.h"
+#include "deepext/merge/OrderedBlockWriter.h"
 #include "deepext/merge/SafeTensorsFile.h"
 #include "deepext/merge/SafeTensorsWriter.h"
+#include "deepext/merge/ThreadPool.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <filesystem>
 #include <future>
@@ -342,68 +342,14 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
 
     // Row blocks are computed (or, for untouched tensors, read) by the pool and appended here in file order.
     // Bounded, so only a few blocks are ever resident.
-    struct Pending
-    {
-        std::future<std::vector<std::uint8_t>> block;
-        std::uint64_t size = 0;
-        std::function<void()> release;
-    };
-    std::deque<Pending> pending;
-    // Block buffers are recycled: a fresh 1 MiB allocation per block costs an mmap, zeroing and page faults.
-    std::vector<std::vector<std::uint8_t>> spare;
     const std::size_t maxPending = std::max<std::size_t>(2 * pool.size() + 2, kInFlightBytes / kBlockBytes);
-    const auto flushOne = [&] {
-        Pending item = std::move(pending.front());
-        pending.pop_front();
-        std::vector<std::uint8_t> bytes = item.block.get();
-        writer.append(bytes.data(), item.size);
-        spare.push_back(std::move(bytes));
-        if (item.release) {
-            item.release();
-        }
-        progress.advance(item.size);
-    };
-    // Fills `size` bytes on the pool, in a recycled buffer; written in submission order.
-    const auto submit = [&](std::uint64_t size, std::function<void(std::uint8_t*)> fill,
-                            std::function<void()> release) {
-        std::vector<std::uint8_t> buffer;
-        if (!spare.empty()) {
-            buffer = std::move(spare.back());
-            spare.pop_back();
-        }
-        const std::atomic_bool* cancel = &m_cancel;
-        Pending item;
-        item.size = size;
-        item.release = std::move(release);
-        item.block = pool.submit([fill = std::move(fill), size, cancel, bytes = std::move(buffer)]() mutable {
-            if (cancel->load(std::memory_order_relaxed)) {
-                throw Error::cancelled();
-            }
-            if (bytes.size() < size) {
-                bytes.resize(size); // grows only; a recycled buffer is not cleared again
-            }
-            fill(bytes.data());
-            return std::move(bytes);
-        });
-        pending.push_back(std::move(item));
-        while (pending.size() > maxPending) {
-            flushOne();
-        }
-    };
-    // Whatever happens, no task may outlive the data it reads: wait for all before leaving.
-    struct Drain
-    {
-        std::deque<Pending>& queue;
-        ~Drain()
-        {
-            for (Pending& item : queue) {
-                if (item.block.valid()) {
-                    item.block.wait();
-                }
-            }
-        }
-    } drain{pending};
-
+    OrderedBlockWriter blocks(
+        pool, m_cancel,
+        [&](const std::uint8_t* bytes, std::uint64_t size) {
+            writer.append(bytes, size);
+            progress.advance(size);
+        },
+        maxPending);
     for (const TensorInfo& out : writer.header().tensors) {
         throwIfCancelled(m_cancel);
         if (out.byteSize() == 0) {
@@ -418,7 +364,7 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
             for (std::uint64_t offset = 0; offset < out.byteSize(); offset += kCopyChunkBytes) {
                 const std::uint64_t size = std::min(kCopyChunkBytes, out.byteSize() - offset);
                 const std::uint64_t begin = baseInfo->begin + offset;
-                submit(size, [file, begin, size](std::uint8_t* bytes) { file->read(begin, size, bytes); }, {});
+                blocks.submit(size, [file, begin, size](std::uint8_t* bytes) { file->read(begin, size, bytes); });
             }
             continue;
         }
@@ -429,15 +375,12 @@ void MergeRun::writeShard(std::size_t shard, ThreadPool& pool, ProgressReporter&
         for (std::int64_t begin = 0; begin < job->rows(); begin += rowsPerBlock) {
             const std::int64_t end = std::min(job->rows(), begin + rowsPerBlock);
             const std::uint64_t size = static_cast<std::uint64_t>(end - begin) * job->outputRowBytes();
-            submit(
+            blocks.submit(
                 size, [job, begin, end](std::uint8_t* bytes) { job->computeRows(begin, end, bytes); },
                 [job, begin, end] { job->release(begin, end); });
         }
     }
-    while (!pending.empty()) {
-        throwIfCancelled(m_cancel);
-        flushOne();
-    }
+    blocks.finish();
     // finish() waits for the disk (fsync): let it run while the next shard is computed.
     m_finishing.back().sha = std::async(std::launch::async, [&writer] { return writer.finish(); });
 }

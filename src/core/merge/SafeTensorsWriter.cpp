@@ -1,9 +1,9 @@
 #include "deepext/merge/SafeTensorsWriter.h"
 
-#include "FileSink.h"
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 #include "deepext/base/Sha256.h"
+#include "deepext/merge/FileSink.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "ThreadPool.h"
+#include "deepext/merge/ThreadPool.h"
 
 namespace deepext {
 

@@ -5,6 +5,7 @@
 #define DEEPEXT_FUZZ_REPLAY 1
 #include "../../fuzz/AdapterPlanFuzz.cpp"
 #include "../../fuzz/DeploymentTemplateFuzz.cpp"
+#include "../../fuzz/GgufHeaderFuzz.cpp"
 #include "../../fuzz/HttpRequestParserFuzz.cpp"
 #include "../../fuzz/OllamaResponseFuzz.cpp"
 #include "../../fuzz/SafeTensorsHeaderFuzz.cpp"
@@ -89,6 +90,10 @@ TEST(FuzzReplay, HttpRequestParser)
 TEST(FuzzReplay, TokenizerJson)
 {
     replayTarget("tokenizer_json", deepext::fuzz::tokenizerJson);
+}
+TEST(FuzzReplay, GgufHeader)
+{
+    replayTarget("gguf_header", deepext::fuzz::ggufHeader);
 }
 
 // Names read back from registries a user may edit by hand never become paths outside saved_models/.

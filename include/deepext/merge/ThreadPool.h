@@ -10,8 +10,9 @@
 
 namespace deepext {
 
-// A fixed set of worker threads for the merge's row blocks. Destruction waits for running tasks and drops queued
-// ones (their futures report broken_promise), so data the tasks use must outlive the pool: declare it last.
+// A fixed set of worker threads for row blocks (the merge, the GGUF export). Destruction waits for running tasks and
+// drops queued ones (their futures report broken_promise), so data the tasks use must outlive the pool: declare it
+// last.
 class ThreadPool
 {
 public:
