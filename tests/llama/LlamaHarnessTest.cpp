@@ -1,7 +1,7 @@
 // The judge's runtime itself: the pinned node-llama-cpp loads its prebuilt llama.cpp, reports llama.cpp's own
 // load errors verbatim, and the reference Hugging Face tokenizer runs; a missing install fails with instructions.
 #include "LlamaProbe.h"
-#include "PlaceholderTokenizer.h"
+#include "TinyModelFactory.h"
 #include "deepext/base/AtomicFile.h"
 #include "deepext/base/Error.h"
 
@@ -12,7 +12,7 @@
 #include <cstring>
 
 using deepext::test::LlamaProbe;
-using deepext::test::PlaceholderTokenizer;
+using deepext::test::TinyModelFactory;
 
 TEST(LlamaHarness, LoadsThePinnedPrebuiltLlamaCpp)
 {
@@ -76,28 +76,34 @@ TEST(LlamaHarness, MissingInstallationSaysToRunTheInstallScript)
     EXPECT_THROW(probe.run({{"version", true}}), deepext::Error);
 }
 
-// @huggingface/tokenizers on the placeholder tokenizer, against ids read off its vocabulary by hand: the Llama 3
-// post-processor prepends <|begin_of_text|>; " the" is one merged token; "and" without its space merges only
-// "an" (merge rank order); "é" is its two UTF-8 bytes; a special token in the text is matched whole.
+// @huggingface/tokenizers on the tiny Llama 3 tokenizer (tests/data/tokenizers/llama3-bpe), against ids read off
+// its vocabulary by hand: the post-processor prepends <|begin_of_text|>; " the" is one merged token; "and" is a
+// vocabulary word taken whole (ignore_merges); "é" is its two UTF-8 bytes as GPT-2's byte characters; "hi" has no
+// merge; a special token in the text is matched whole.
 TEST(LlamaHarness, ReferenceTokenizerFollowsTheVocabulary)
 {
     const LlamaProbe probe;
     DEEPEXT_REQUIRE_LLAMA(probe);
-    QTemporaryDir dir;
-    const std::string folder = dir.path().toStdString() + "/tokenizer";
-    PlaceholderTokenizer::write(folder, PlaceholderTokenizer::Style::Llama3);
-    const auto vocab = nlohmann::json::parse(deepext::readWholeFile(folder + "/tokenizer.json"))["model"]["vocab"];
-    const auto id = [&vocab](const std::string& token) { return vocab.at(token).get<int>(); };
+    const std::string folder = TinyModelFactory::tokenizerFolder("llama31");
     const auto tokenizer = nlohmann::json::parse(deepext::readWholeFile(folder + "/tokenizer.json"));
-    const int beginOfText = tokenizer["added_tokens"][0]["id"].get<int>();
-    const int eotId = tokenizer["added_tokens"][2]["id"].get<int>();
+    const auto& vocab = tokenizer["model"]["vocab"];
+    const auto id = [&vocab](const std::string& token) { return vocab.at(token).get<int>(); };
+    const auto added = [&tokenizer](const std::string& content) {
+        for (const auto& token : tokenizer["added_tokens"]) {
+            if (token["content"] == content) {
+                return token["id"].get<int>();
+            }
+        }
+        throw deepext::Error("no added token " + content);
+    };
+    const int beginOfText = added("<|begin_of_text|>");
 
     const auto withSpecial = probe.hfTokenize(folder, {" the", "and", "\xC3\xA9", "hi<|eot_id|>"}, true);
     ASSERT_EQ(withSpecial.size(), 4u);
     EXPECT_EQ(withSpecial[0], (std::vector<int>{beginOfText, id("\xC4\xA0the")}));
-    EXPECT_EQ(withSpecial[1], (std::vector<int>{beginOfText, id("an"), id("d")}));
-    EXPECT_EQ(withSpecial[2], (std::vector<int>{beginOfText, 0xC3, 0xA9})); // byte tokens sit at their byte's id
-    EXPECT_EQ(withSpecial[3], (std::vector<int>{beginOfText, id("h"), id("i"), eotId}));
+    EXPECT_EQ(withSpecial[1], (std::vector<int>{beginOfText, id("and")}));
+    EXPECT_EQ(withSpecial[2], (std::vector<int>{beginOfText, id("\xC3\x83"), id("\xC2\xA9")})); // bytes C3 A9
+    EXPECT_EQ(withSpecial[3], (std::vector<int>{beginOfText, id("h"), id("i"), added("<|eot_id|>")}));
     const auto plain = probe.hfTokenize(folder, {" the"}, false);
     EXPECT_EQ(plain[0], (std::vector<int>{id("\xC4\xA0the")}));
 }

@@ -13,9 +13,15 @@
 //                                          metadata {key: value}, tensors [{name, shape, type}]}
 //   "tokenize": [{"text", "special"?: false, "addBos"?: <model's add_bos>}]
 //                                      -> [[id, ...], ...] with llama.cpp's tokenizer (BOS prepended when addBos)
-//   "evaluate": [[id, ...], ...]       -> [{"logits": [one float per vocabulary entry]}, ...]: llama.cpp's raw
-//                                          next-token logits after the last id of each sequence, each sequence
-//                                          evaluated from an empty context
+//   "evaluate": [[id, ...] | {"text", "special"?, "addBos"?}, ...]
+//                                      -> [{"tokens": [id, ...], "logits": [one float per vocabulary entry]}, ...]:
+//                                          llama.cpp's raw next-token logits after the last id of each sequence,
+//                                          each sequence evaluated from an empty context; a text is first tokenized
+//                                          by llama.cpp as "tokenize" does, so one run loads, tokenizes and evaluates
+//   "models": [{"model", "load"?, "tokenize"?, "evaluate"?}, ...]
+//                                      -> [{"load"?, "tokenize"?, "evaluate"?}, ...]: the same questions about
+//                                          several GGUF files in one run (llama.cpp is set up once, ~2 s of the
+//                                          run's time), answered in order
 //   "tokenizer": "DIR"                 a Hugging Face tokenizer folder (tokenizer.json + tokenizer_config.json)
 //   "hfTokenize": [{"text", "addSpecialTokens"?: false}]  -> [[id, ...], ...] with @huggingface/tokenizers
 //   "version": true                    -> {"nodeLlamaCpp", "llamaCpp"}
@@ -66,39 +72,48 @@ async function loadLlama(log) {
     });
 }
 
+// llama.cpp's own verdict on a file, through its addon (as LlamaModel does internally), with its error lines
+// ("gguf_init_from_reader: ...", "llama_model_load: error loading model: ...") when it refuses it.
+async function llamaCppVerdict(llama, file, log) {
+    const first = log.length;
+    let loaded = false;
+    try {
+        const native = new llama._bindings.AddonModel(path.resolve(file), {
+            addonExports: llama._bindings, gpuLayers: 0, useMmap: false, checkTensors: true,
+        });
+        loaded = await native.init();
+        if (loaded) {
+            await native.dispose();
+        }
+    } catch (nativeError) {
+        log.push({level: "error", message: nativeError.message});
+    }
+    if (loaded) {
+        return {loaded};
+    }
+    // llama.cpp's log lines reach JavaScript asynchronously (a thread-safe function), so the last ones may still
+    // be queued when init() has answered: wait (bounded) for the loader's final "failed to load model" line.
+    const ours = () => log.slice(first);
+    const loaderGaveUp = () => ours().some((entry) => /failed to load model/.test(entry.message));
+    for (let waited = 0; !loaderGaveUp() && waited < 2000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const lines = ours().filter((entry) => entry.level === "error").map((entry) => entry.message);
+    return {loaded, error: lines.length === 0 ? "llama.cpp did not load the model and gave no reason" : lines.join("\n")};
+}
+
 async function loadModel(llama, file, log) {
+    // llama.cpp's verdict first: node-llama-cpp's loadModel reads the file with its own JavaScript GGUF parser
+    // before llama.cpp sees it, and its exception only says that loading failed. Asking llama.cpp once, before
+    // node-llama-cpp loads the file, also keeps the asynchronous log lines of one attempt from mixing with another's.
+    const verdict = await llamaCppVerdict(llama, file, log);
+    if (!verdict.loaded) {
+        return {error: verdict.error};
+    }
     try {
         return {model: await llama.loadModel({modelPath: path.resolve(file), gpuLayers: 0, useMmap: false})};
     } catch (error) {
-        // node-llama-cpp reads the file with its own JavaScript GGUF parser before llama.cpp sees it, so its
-        // exception may not be llama.cpp's verdict. Ask llama.cpp itself (its addon, as LlamaModel does
-        // internally), which reports why through its log ("llama_model_load: error loading model: ...").
-        log.length = 0;
-        let nativeLoaded = false;
-        try {
-            const native = new llama._bindings.AddonModel(path.resolve(file), {
-                addonExports: llama._bindings, gpuLayers: 0, useMmap: false, checkTensors: true,
-            });
-            nativeLoaded = await native.init();
-            if (nativeLoaded) {
-                await native.dispose();
-            }
-        } catch (nativeError) {
-            log.push({level: "error", message: nativeError.message});
-        }
-        // llama.cpp's log lines reach JavaScript asynchronously (a thread-safe function), so the last ones may still
-        // be queued when init() has answered: wait (bounded) for the loader's final "failed to load model" line.
-        const loaderGaveUp = () => log.some((entry) => /failed to load model/.test(entry.message));
-        for (let waited = 0; !nativeLoaded && !loaderGaveUp() && waited < 2000; waited += 10) {
-            await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        const lines = log.filter((entry) => entry.level === "error").map((entry) => entry.message);
-        if (nativeLoaded) {
-            lines.push(`llama.cpp loads the file, but node-llama-cpp cannot read it: ${error.message}`);
-        } else if (lines.length === 0) {
-            lines.push(error.message);
-        }
-        return {error: lines.join("\n")};
+        return {error: `llama.cpp loads the file, but node-llama-cpp cannot read it: ${error.message}`};
     }
 }
 
@@ -124,24 +139,33 @@ function describe(model, log) {
     };
 }
 
-function tokenize(model, items) {
-    return items.map((item) => {
-        if (typeof item.text !== "string") {
-            throw new RequestError("every tokenize item needs a \"text\" string");
+function tokenizeOne(model, item) {
+    if (item === null || typeof item !== "object" || typeof item.text !== "string") {
+        throw new RequestError("every tokenize item needs a \"text\" string");
+    }
+    const ids = model.tokenize(item.text, item.special === true);
+    const addBos = item.addBos ?? model.tokens.shouldPrependBosToken;
+    if (addBos) {
+        if (model.tokens.bos == null) {
+            throw new Error("addBos was asked for, but the model has no BOS token");
         }
-        const ids = model.tokenize(item.text, item.special === true);
-        const addBos = item.addBos ?? model.tokens.shouldPrependBosToken;
-        if (addBos) {
-            if (model.tokens.bos == null) {
-                throw new Error("addBos was asked for, but the model has no BOS token");
-            }
-            ids.unshift(model.tokens.bos);
-        }
-        return ids;
-    });
+        ids.unshift(model.tokens.bos);
+    }
+    return ids;
 }
 
-async function evaluate(model, sequences, kvCacheType) {
+function tokenize(model, items) {
+    if (!Array.isArray(items)) {
+        throw new RequestError("\"tokenize\" must be an array of {\"text\"} items");
+    }
+    return items.map((item) => tokenizeOne(model, item));
+}
+
+async function evaluate(model, requested, kvCacheType) {
+    if (!Array.isArray(requested)) {
+        throw new RequestError("\"evaluate\" must be an array of token id arrays or {\"text\"} items");
+    }
+    const sequences = requested.map((entry) => (Array.isArray(entry) ? entry : tokenizeOne(model, entry)));
     const longest = Math.max(1, ...sequences.map((s) => s.length));
     const context = await model.createContext({
         contextSize: Math.ceil((longest + 1) / 256) * 256,
@@ -173,7 +197,7 @@ async function evaluate(model, sequences, kvCacheType) {
             for (const [token, logit] of logitsMap) {
                 logits[token] = logit;
             }
-            answers.push({logits});
+            answers.push({tokens: ids, logits});
         }
         return answers;
     } finally {
@@ -197,38 +221,61 @@ async function hfTokenize(folder, items) {
     return items.map((item) => tokenizer.encode(item.text, {add_special_tokens: item.addSpecialTokens === true}).ids);
 }
 
+// The model questions of `questions` ({model, load?, tokenize?, evaluate?}) about one GGUF file.
+async function askModel(llama, questions, kvCacheType, log) {
+    if (typeof questions.model !== "string") {
+        throw new RequestError("\"model\" (a GGUF path) is needed for load, tokenize and evaluate");
+    }
+    log.length = 0; // each model's load log is its own
+    const {model, error} = await loadModel(llama, questions.model, log);
+    const answer = {};
+    if (model == null) {
+        if (questions.load && !questions.tokenize && !questions.evaluate) {
+            answer.load = {loaded: false, error};
+            return answer;
+        }
+        throw new Error(`llama.cpp cannot load ${questions.model}:\n${error}`);
+    }
+    try {
+        if (questions.load) {
+            answer.load = describe(model, log);
+        }
+        if (questions.tokenize) {
+            answer.tokenize = tokenize(model, questions.tokenize);
+        }
+        if (questions.evaluate) {
+            answer.evaluate = await evaluate(model, questions.evaluate, kvCacheType);
+        }
+    } finally {
+        await model.dispose();
+    }
+    return answer;
+}
+
 async function main() {
     const request = readRequest();
     const answer = {};
     const log = [];
+    let llama = null;
+    const runtime = async () => (llama ??= await loadLlama(log));
+    const kvCacheType = request.kvCacheType ?? "F32";
     if (request.version) {
         const require = createRequire(import.meta.url);
-        const llama = await loadLlama(log);
-        answer.version = {nodeLlamaCpp: JSON.parse(readFileSync(path.join(path.dirname(require.resolve("node-llama-cpp")), "..", "package.json"), "utf8")).version, llamaCpp: llama.llamaCppRelease.release};
+        answer.version = {nodeLlamaCpp: JSON.parse(readFileSync(path.join(path.dirname(require.resolve("node-llama-cpp")), "..", "package.json"), "utf8")).version, llamaCpp: (await runtime()).llamaCppRelease.release};
     }
     if (request.load || request.tokenize || request.evaluate) {
-        if (typeof request.model !== "string") {
-            throw new RequestError("\"model\" (a GGUF path) is needed for load, tokenize and evaluate");
+        Object.assign(answer, await askModel(await runtime(), request, kvCacheType, log));
+    }
+    if (request.models !== undefined) {
+        if (!Array.isArray(request.models)) {
+            throw new RequestError("\"models\" must be an array of {\"model\", ...} questions");
         }
-        const llama = await loadLlama(log);
-        const {model, error} = await loadModel(llama, request.model, log);
-        if (model == null) {
-            if (request.load && !request.tokenize && !request.evaluate) {
-                answer.load = {loaded: false, error};
-            } else {
-                throw new Error(`llama.cpp cannot load ${request.model}:\n${error}`);
+        answer.models = [];
+        for (const questions of request.models) {
+            if (questions === null || typeof questions !== "object") {
+                throw new RequestError("every \"models\" entry must be an object with a \"model\"");
             }
-        } else {
-            if (request.load) {
-                answer.load = describe(model, log);
-            }
-            if (request.tokenize) {
-                answer.tokenize = tokenize(model, request.tokenize);
-            }
-            if (request.evaluate) {
-                answer.evaluate = await evaluate(model, request.evaluate, request.kvCacheType ?? "F32");
-            }
-            await model.dispose();
+            answer.models.push(await askModel(await runtime(), questions, kvCacheType, log));
         }
     }
     if (request.hfTokenize) {

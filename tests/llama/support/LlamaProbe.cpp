@@ -23,6 +23,55 @@ std::vector<std::vector<int>> idLists(const nlohmann::json& answer)
     return lists;
 }
 
+nlohmann::json tokenizeItems(const std::vector<LlamaTokenizeItem>& items)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& item : items) {
+        nlohmann::json entry{{"text", item.text}, {"special", item.special}};
+        if (item.addBos) {
+            entry["addBos"] = *item.addBos;
+        }
+        list.push_back(entry);
+    }
+    return list;
+}
+
+LlamaModelInfo modelInfo(const nlohmann::json& answer)
+{
+    LlamaModelInfo info;
+    info.loaded = answer.at("loaded").get<bool>();
+    if (!info.loaded) {
+        info.error = answer.at("error").get<std::string>();
+        return info;
+    }
+    info.architecture =
+        answer.value("architecture", nlohmann::json()).is_string() ? answer["architecture"].get<std::string>() : "";
+    info.vocabSize =
+        answer.value("vocabSize", nlohmann::json()).is_number_integer() ? answer["vocabSize"].get<int>() : 0;
+    info.addBos = answer.at("addBos").get<bool>();
+    info.addEos = answer.at("addEos").get<bool>();
+    if (answer.at("bos").is_number_integer()) {
+        info.bos = answer["bos"].get<int>();
+    }
+    if (answer.at("eos").is_number_integer()) {
+        info.eos = answer["eos"].get<int>();
+    }
+    info.vocabularyType = answer.value("vocabularyType", "");
+    info.metadata = answer.at("metadata");
+    info.tensors = answer.at("tensors");
+    info.log = answer.at("log").get<std::vector<std::string>>();
+    return info;
+}
+
+std::vector<LlamaEvaluation> evaluations(const nlohmann::json& answer)
+{
+    std::vector<LlamaEvaluation> result;
+    for (const auto& entry : answer) {
+        result.push_back({entry.at("tokens").get<std::vector<int>>(), entry.at("logits").get<std::vector<float>>()});
+    }
+    return result;
+}
+
 } // namespace
 
 LlamaProbe::LlamaProbe()
@@ -100,55 +149,74 @@ nlohmann::json LlamaProbe::run(const nlohmann::json& request, int timeoutMs) con
     }
 }
 
+LlamaReply LlamaProbe::ask(const LlamaRequest& request) const
+{
+    nlohmann::json json = nlohmann::json::object();
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& questions : request.models) {
+        nlohmann::json entry{{"model", questions.gguf}};
+        if (questions.load) {
+            entry["load"] = true;
+        }
+        if (!questions.tokenize.empty()) {
+            entry["tokenize"] = tokenizeItems(questions.tokenize);
+        }
+        if (!questions.evaluate.empty()) {
+            entry["evaluate"] = tokenizeItems(questions.evaluate);
+        }
+        models.push_back(entry);
+    }
+    if (!models.empty()) {
+        json["models"] = models;
+    }
+    if (!request.hfTokenize.empty()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& text : request.hfTokenize) {
+            list.push_back({{"text", text}, {"addSpecialTokens", true}});
+        }
+        json["tokenizer"] = request.hfTokenizerDirectory;
+        json["hfTokenize"] = list;
+    }
+    const nlohmann::json answer = run(json);
+    LlamaReply reply;
+    for (std::size_t i = 0; i < request.models.size(); ++i) {
+        const auto& questions = request.models[i];
+        const nlohmann::json& modelAnswer = answer.at("models").at(i);
+        LlamaModelAnswers answers;
+        if (questions.load) {
+            answers.info = modelInfo(modelAnswer.at("load"));
+        }
+        if (!questions.tokenize.empty()) {
+            answers.tokens = idLists(modelAnswer.at("tokenize"));
+        }
+        if (!questions.evaluate.empty()) {
+            answers.evaluations = evaluations(modelAnswer.at("evaluate"));
+        }
+        reply.models.push_back(std::move(answers));
+    }
+    if (!request.hfTokenize.empty()) {
+        reply.hfTokens = idLists(answer.at("hfTokenize"));
+    }
+    return reply;
+}
+
 LlamaModelInfo LlamaProbe::load(const std::string& ggufPath) const
 {
-    const nlohmann::json answer = run({{"model", ggufPath}, {"load", true}}).at("load");
-    LlamaModelInfo info;
-    info.loaded = answer.at("loaded").get<bool>();
-    if (!info.loaded) {
-        info.error = answer.at("error").get<std::string>();
-        return info;
-    }
-    info.architecture =
-        answer.value("architecture", nlohmann::json()).is_string() ? answer["architecture"].get<std::string>() : "";
-    info.vocabSize =
-        answer.value("vocabSize", nlohmann::json()).is_number_integer() ? answer["vocabSize"].get<int>() : 0;
-    info.addBos = answer.at("addBos").get<bool>();
-    info.addEos = answer.at("addEos").get<bool>();
-    if (answer.at("bos").is_number_integer()) {
-        info.bos = answer["bos"].get<int>();
-    }
-    if (answer.at("eos").is_number_integer()) {
-        info.eos = answer["eos"].get<int>();
-    }
-    info.vocabularyType = answer.value("vocabularyType", "");
-    info.metadata = answer.at("metadata");
-    info.tensors = answer.at("tensors");
-    info.log = answer.at("log").get<std::vector<std::string>>();
-    return info;
+    return modelInfo(run({{"model", ggufPath}, {"load", true}}).at("load"));
 }
 
 std::vector<std::vector<int>> LlamaProbe::tokenize(const std::string& ggufPath,
                                                    const std::vector<LlamaTokenizeItem>& items) const
 {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& item : items) {
-        nlohmann::json entry{{"text", item.text}, {"special", item.special}};
-        if (item.addBos) {
-            entry["addBos"] = *item.addBos;
-        }
-        list.push_back(entry);
-    }
-    return idLists(run({{"model", ggufPath}, {"tokenize", list}}).at("tokenize"));
+    return idLists(run({{"model", ggufPath}, {"tokenize", tokenizeItems(items)}}).at("tokenize"));
 }
 
 std::vector<std::vector<float>> LlamaProbe::nextTokenLogits(const std::string& ggufPath,
                                                             const std::vector<std::vector<int>>& sequences) const
 {
-    const nlohmann::json answer = run({{"model", ggufPath}, {"evaluate", sequences}}).at("evaluate");
     std::vector<std::vector<float>> logits;
-    for (const auto& entry : answer) {
-        logits.push_back(entry.at("logits").get<std::vector<float>>());
+    for (auto& evaluation : evaluations(run({{"model", ggufPath}, {"evaluate", sequences}}).at("evaluate"))) {
+        logits.push_back(std::move(evaluation.logits));
     }
     return logits;
 }

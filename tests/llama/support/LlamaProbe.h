@@ -33,6 +33,45 @@ struct LlamaTokenizeItem
     std::optional<bool> addBos;
 };
 
+// The questions about one GGUF file.
+struct LlamaModelQuestions
+{
+    std::string gguf;
+    bool load = false;                       // -> LlamaModelAnswers::info
+    std::vector<LlamaTokenizeItem> tokenize; // -> LlamaModelAnswers::tokens
+    // Texts tokenized by llama.cpp as `tokenize` does, then evaluated -> LlamaModelAnswers::evaluations.
+    std::vector<LlamaTokenizeItem> evaluate;
+};
+
+// One evaluated sequence: the ids llama.cpp saw and its raw next-token logits after the last one.
+struct LlamaEvaluation
+{
+    std::vector<int> tokens;
+    std::vector<float> logits;
+};
+
+struct LlamaModelAnswers
+{
+    LlamaModelInfo info; // loaded stays false unless LlamaModelQuestions::load
+    std::vector<std::vector<int>> tokens;
+    std::vector<LlamaEvaluation> evaluations;
+};
+
+// Everything asked in one probe.mjs run: llama.cpp is set up once (most of a run's ~2.5 s) for all the files.
+struct LlamaRequest
+{
+    std::vector<LlamaModelQuestions> models;
+    // @huggingface/tokenizers over this folder's tokenizer.json, with its special tokens -> LlamaReply::hfTokens.
+    std::string hfTokenizerDirectory;
+    std::vector<std::string> hfTokenize;
+};
+
+struct LlamaReply
+{
+    std::vector<LlamaModelAnswers> models; // in the order of LlamaRequest::models
+    std::vector<std::vector<int>> hfTokens;
+};
+
 // Runs tests/llama/probe.mjs with node: the real llama.cpp (node-llama-cpp 3.22.1's prebuilt CPU build) and the
 // reference Hugging Face tokenizer (@huggingface/tokenizers), as installed by scripts/install-llama.sh.
 // Every call is one node process (about 2.5 s of start-up): ask several questions per call.
@@ -53,6 +92,10 @@ public:
 
     // The raw protocol: one request object in, one answer object out (see probe.mjs).
     nlohmann::json run(const nlohmann::json& request, int timeoutMs = 600000) const;
+
+    // All the questions in one run. A model llama.cpp cannot load throws, with llama.cpp's reason, unless only
+    // `load` is asked about it (then info.loaded is false and info.error says why).
+    LlamaReply ask(const LlamaRequest& request) const;
 
     LlamaModelInfo load(const std::string& ggufPath) const;
     std::vector<std::vector<int>> tokenize(const std::string& ggufPath,

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 namespace deepext::test {
 
@@ -43,9 +45,12 @@ std::string LogitComparison::describe() const
     if (!sameSize) {
         return "logit vectors differ in size or are empty";
     }
-    return "top-1 reference " + std::to_string(expectedTop) + " vs llama.cpp " + std::to_string(actualTop) +
-           " (reference margin " + std::to_string(topMargin) + "), max |diff| " + std::to_string(maxAbsDiff) +
-           " at token " + std::to_string(maxAbsDiffIndex) + " of " + std::to_string(size);
+    // %.3g: an f32 export's differences are around 1e-6, which fixed notation would print as 0.000000.
+    std::ostringstream text;
+    text << std::setprecision(3) << "top-1 reference " << expectedTop << " vs llama.cpp " << actualTop
+         << " (reference margin " << topMargin << "), max |diff| " << maxAbsDiff << " at token " << maxAbsDiffIndex
+         << " of " << size;
+    return text.str();
 }
 
 } // namespace deepext::test

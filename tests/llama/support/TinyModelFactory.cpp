@@ -117,7 +117,32 @@ std::optional<int> specialTokenId(const std::string& tokenizerDirectory, const s
     return std::nullopt;
 }
 
+// The tokenizer folder's own config.json (the tokenizer's fields of the model it was cut for), or an empty object.
+Json tokenizerFolderConfig(const std::string& tokenizerDirectory)
+{
+    const fs::path path = fs::path(tokenizerDirectory) / "config.json";
+    std::error_code error;
+    return fs::exists(path, error) ? readJson(path) : Json::object();
+}
+
 } // namespace
+
+std::string TinyModelFactory::tokenizerFolder(const std::string& preset)
+{
+    static const std::map<std::string, std::string> folders{
+        {"llama", "llama-spm"}, {"llama31", "llama3-bpe"}, {"mistral", "llama-spm"}, {"qwen2", "qwen2-bpe"},
+        {"qwen3", "qwen2-bpe"}, {"gemma2", "gemma-spm"},   {"phi3", "phi3-spm"}};
+    const auto it = folders.find(preset);
+    if (it == folders.end()) {
+        throw Error("no tiny model preset \"" + preset + "\"");
+    }
+    return std::string(DEEPEXT_TEST_DATA_DIR) + "/tokenizers/" + it->second;
+}
+
+TinyModelSpec TinyModelFactory::preset(const std::string& name)
+{
+    return preset(name, tokenizerFolder(name));
+}
 
 std::vector<std::string> TinyModelFactory::presetNames()
 {
@@ -126,10 +151,16 @@ std::vector<std::string> TinyModelFactory::presetNames()
 
 TinyModelSpec TinyModelFactory::preset(const std::string& name, const std::string& tokenizerDirectory)
 {
+    // Added to the name's hash: chosen so that, with the family's tiny tokenizer, the reference's top-1 margin on
+    // every prompt of the end-to-end tests is at least 0.25 and on at least three of the four at least 0.5 (on all
+    // four except gemma2), comfortably above bf16's and q8_0's rounding noise; those tests assert it.
+    static const std::map<std::string, std::uint64_t> seedOffsets{
+        {"mistral", 31}, {"qwen2", 4}, {"gemma2", 8}, {"phi3", 28}};
     TinyModelSpec spec;
     spec.preset = name;
     spec.tokenizerDirectory = tokenizerDirectory;
-    spec.seed = nameHash(name);
+    const auto offset = seedOffsets.find(name);
+    spec.seed = nameHash(name) + (offset == seedOffsets.end() ? 0 : offset->second);
     if (name == "llama") {
         spec.architecture = "LlamaForCausalLM";
         spec.modelType = "llama";
@@ -256,9 +287,21 @@ int TinyModelFactory::tokenizerVocabSize(const std::string& tokenizerDirectory)
 
 nlohmann::ordered_json TinyModelFactory::configJson(const TinyModelSpec& spec)
 {
-    const int vocab = spec.vocabSize > 0 ? spec.vocabSize : tokenizerVocabSize(spec.tokenizerDirectory);
-    std::optional<int> bos = specialTokenId(spec.tokenizerDirectory, "bos");
-    const std::optional<int> eos = specialTokenId(spec.tokenizerDirectory, "eos");
+    const Json folderConfig = tokenizerFolderConfig(spec.tokenizerDirectory);
+    const int vocab = spec.vocabSize > 0                    ? spec.vocabSize
+                      : folderConfig.contains("vocab_size") ? folderConfig["vocab_size"].get<int>()
+                                                            : tokenizerVocabSize(spec.tokenizerDirectory);
+    const auto tokenId = [&](const std::string& kind) -> std::optional<Json> {
+        if (const auto it = folderConfig.find(kind + "_token_id"); it != folderConfig.end() && !it->is_null()) {
+            return *it;
+        }
+        if (const auto id = specialTokenId(spec.tokenizerDirectory, kind)) {
+            return Json(*id);
+        }
+        return std::nullopt;
+    };
+    std::optional<Json> bos = tokenId("bos");
+    const std::optional<Json> eos = tokenId("eos");
     if (!bos && spec.modelType.starts_with("qwen")) {
         bos = eos; // Qwen writes bos_token_id although its tokenizer has no BOS (tokenizer_config bos_token null)
     }
@@ -297,8 +340,10 @@ nlohmann::ordered_json TinyModelFactory::configJson(const TinyModelSpec& spec)
         config["original_max_position_embeddings"] = 4096; // llama.cpp's converter requires it
         config["partial_rotary_factor"] = spec.partialRotaryFactor;
     }
+    if (const auto pad = folderConfig.find("pad_token_id"); pad != folderConfig.end()) {
+        config["pad_token_id"] = *pad;
+    }
     if (gemma) {
-        config["pad_token_id"] = 0;
         // = head_dim, so transformers' scaling (query_pre_attn_scalar^-0.5) and llama.cpp's (head_dim^-0.5 except
         // for 46-layer models) agree.
         config["query_pre_attn_scalar"] = spec.headDim;

@@ -37,8 +37,8 @@ struct TinyModelSpec
     double finalSoftcap = 0.0;
     double rmsNormEps = 1e-5;
     std::uint64_t seed = 1;
-    std::string tokenizerDirectory; // copied into the model folder; its size gives vocab_size
-    int vocabSize = 0;              // 0: the tokenizer's; larger pads the embedding rows as Qwen does
+    std::string tokenizerDirectory; // copied into the model folder; gives vocab_size and the token ids
+    int vocabSize = 0;              // 0: the tokenizer folder's; larger pads the embedding rows as Qwen does
 };
 
 // Writes deterministic tiny Hugging Face model folders: config.json as the family writes it,
@@ -51,11 +51,20 @@ public:
     // qwen2 (q/k/v biases, tied), qwen3 (q/k norms, head_dim 32 != 64/4, tied), gemma2 (3 layers, head_dim 24,
     // soft-capping, sliding window 4, tied), phi3 (f32, fused qkv and gate_up, partial_rotary_factor 0.75, untied).
     static std::vector<std::string> presetNames();
+    // The preset with its family's tiny real tokenizer (tokenizerFolder()).
+    static TinyModelSpec preset(const std::string& name);
     static TinyModelSpec preset(const std::string& name, const std::string& tokenizerDirectory);
+    // The tiny real tokenizer of tests/data/tokenizers/ a preset's family ships: llama (Llama 2) and mistral
+    // llama-spm, llama31 llama3-bpe, qwen2 and qwen3 qwen2-bpe, gemma2 gemma-spm (llama.cpp's converter always
+    // takes SentencePiece for Gemma 2), phi3 phi3-spm.
+    static std::string tokenizerFolder(const std::string& preset);
 
     // The checkpoint tensors (Hugging Face names, shapes, dtype) the spec's family has.
     static std::vector<TensorSpec> tensorSpecs(const TinyModelSpec& spec, int vocabSize);
-    // config.json for the spec (vocab_size and token ids from the tokenizer folder).
+    // config.json for the spec. vocab_size: TinyModelSpec::vocabSize, else the tokenizer folder's config.json
+    // vocab_size (the embedding rows of the model it was cut for, padded for Qwen2 and Phi-3), else
+    // tokenizerVocabSize(). Token ids: the folder's config.json bos/eos/pad_token_id (a list stays a list, as
+    // Llama 3.1 writes it), else tokenizer_config.json's tokens looked up in tokenizer.json.
     static nlohmann::ordered_json configJson(const TinyModelSpec& spec);
     // Highest token id + 1 over tokenizer.json's model.vocab and added_tokens; throws deepext::Error if the folder
     // has no readable tokenizer.json (give TinyModelSpec::vocabSize for a SentencePiece-only folder).
