@@ -1,6 +1,6 @@
 // The conversions of the export, bit for bit against references written here independently: Q8_0 as quants.py
-// spells it (np_roundf), F16 through the compiler's _Float16 (hardware round-to-nearest-even), BF16 by picking
-// the nearer of the two neighbouring bf16 values in double precision.
+// spells it (np_roundf), F16 and BF16 by picking the nearer of the two neighbouring representable values in
+// double precision (ties to even).
 #include "GgufKernels.h"
 
 #include "GgufReferences.h"

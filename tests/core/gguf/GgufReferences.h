@@ -1,8 +1,8 @@
 #pragma once
 
-// Independent reference conversions for the GGUF tests: Q8_0 as quants.py spells it (np_roundf), F16 through the
-// compiler's _Float16 (hardware round-to-nearest-even), BF16 by picking the nearer of the two neighbouring bf16
-// values in double precision.
+// Independent reference conversions for the GGUF tests: Q8_0 as quants.py spells it (np_roundf), F16 and BF16 by
+// picking the nearer of the two neighbouring representable values in double precision (ties to the even one). No
+// compiler half type: clang 14 has no _Float16 on x86-64, and the sanitizer lane builds with it.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -12,10 +12,45 @@
 
 namespace deepext::test {
 
+// The exact value of an IEEE binary16 bit pattern (finite or infinite; NaN is never asked for).
+inline double referenceHalfToDouble(std::uint16_t bits)
+{
+    const int exponent = (bits >> 10) & 0x1f;
+    const int mantissa = bits & 0x3ff;
+    double magnitude = 0.0;
+    if (exponent == 0x1f) {
+        magnitude = HUGE_VAL;
+    } else if (exponent == 0) {
+        magnitude = std::ldexp(static_cast<double>(mantissa), -24);
+    } else {
+        magnitude = std::ldexp(static_cast<double>(1024 + mantissa), exponent - 25);
+    }
+    return (bits & 0x8000u) != 0 ? -magnitude : magnitude;
+}
+
 inline std::uint16_t referenceF16(float value)
 {
-    const auto half = static_cast<_Float16>(value);
-    return std::bit_cast<std::uint16_t>(half);
+    const std::uint16_t sign = std::signbit(value) ? 0x8000u : 0u;
+    if (std::isnan(value)) {
+        return static_cast<std::uint16_t>(sign | 0x7e00u);
+    }
+    const double magnitude = std::fabs(static_cast<double>(value));
+    // Positive halves are ordered like their bit patterns: find the largest one not above the magnitude.
+    std::uint16_t low = 0;
+    std::uint16_t high = 0x7c00u; // infinity
+    if (magnitude >= referenceHalfToDouble(high)) {
+        return static_cast<std::uint16_t>(sign | high);
+    }
+    while (high - low > 1) {
+        const auto middle = static_cast<std::uint16_t>((low + high) / 2);
+        (referenceHalfToDouble(middle) <= magnitude ? low : high) = middle;
+    }
+    // Past the largest finite half the next step is 2^16 (IEEE rounding overflows to infinity from there).
+    const double above = high == 0x7c00u ? 65536.0 : referenceHalfToDouble(high);
+    const double toLow = magnitude - referenceHalfToDouble(low);
+    const double toHigh = above - magnitude;
+    const bool takeLow = toLow < toHigh || (toLow == toHigh && (low & 1u) == 0);
+    return static_cast<std::uint16_t>(sign | (takeLow ? low : high));
 }
 
 inline std::uint16_t referenceBf16(float value)
