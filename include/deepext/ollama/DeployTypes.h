@@ -1,6 +1,6 @@
 #pragma once
 
-#include "deepext/merge/MergeTypes.h"
+#include "deepext/base/ManifestEntry.h"
 
 #include <QMetaType>
 #include <QString>
