@@ -1,15 +1,15 @@
 #include "CreatePlanner.h"
 
+#include "GoEncoding.h"
 #include "GoJsonDecoder.h"
+#include "LegacyModelfile.h"
 #include "ModelName.h"
+#include "OllamaRules.h"
+#include "SafetensorsImport.h"
 
 #include <QDateTime>
 #include <QFile>
-#include <QRegularExpression>
 #include <QStringList>
-#include <QtEndian>
-
-#include <cmath>
 
 namespace deepext::fake {
 
@@ -19,243 +19,13 @@ namespace {
 
 const char* const kZeroDigest = "0000000000000000000";
 
-// convert/convert.go LoadModelMetadata at HEAD.
-const QStringList& supportedArchitectures()
-{
-    static const QStringList list = {
-        QStringLiteral("LlamaForCausalLM"),
-        QStringLiteral("MllamaForConditionalGeneration"),
-        QStringLiteral("Llama4ForConditionalGeneration"),
-        QStringLiteral("Mistral3ForConditionalGeneration"),
-        QStringLiteral("Ministral3ForCausalLM"),
-        QStringLiteral("MixtralForCausalLM"),
-        QStringLiteral("GemmaForCausalLM"),
-        QStringLiteral("Gemma2ForCausalLM"),
-        QStringLiteral("Gemma3ForCausalLM"),
-        QStringLiteral("Gemma3ForConditionalGeneration"),
-        QStringLiteral("Gemma3TextModel"),
-        QStringLiteral("Gemma3nForConditionalGeneration"),
-        QStringLiteral("Gemma4ForCausalLM"),
-        QStringLiteral("Gemma4ForConditionalGeneration"),
-        QStringLiteral("Phi3ForCausalLM"),
-        QStringLiteral("Qwen2ForCausalLM"),
-        QStringLiteral("Qwen2_5_VLForConditionalGeneration"),
-        QStringLiteral("Qwen3VLForConditionalGeneration"),
-        QStringLiteral("Qwen3VLMoeForConditionalGeneration"),
-        QStringLiteral("Qwen3NextForCausalLM"),
-        QStringLiteral("Qwen3_5ForConditionalGeneration"),
-        QStringLiteral("Qwen3_5MoeForConditionalGeneration"),
-        QStringLiteral("Olmo3ForCausalLM"),
-        QStringLiteral("BertModel"),
-        QStringLiteral("NomicBertModel"),
-        QStringLiteral("NomicBertMoEModel"),
-        QStringLiteral("CohereForCausalLM"),
-        QStringLiteral("GptOssForCausalLM"),
-        QStringLiteral("DeepseekOCRForCausalLM"),
-        QStringLiteral("DeepseekV3ForCausalLM"),
-        QStringLiteral("Glm4MoeLiteForCausalLM"),
-        QStringLiteral("GlmOcrForConditionalGeneration"),
-        QStringLiteral("LagunaForCausalLM"),
-        QStringLiteral("Lfm2ForCausalLM"),
-        QStringLiteral("Lfm2MoeForCausalLM"),
-        QStringLiteral("Lfm2VlForConditionalGeneration"),
-        QStringLiteral("NemotronH_Nano_VL_V2"),
-        QStringLiteral("NemotronH_Nano_Omni_Reasoning_V3"),
-        QStringLiteral("NemotronHForCausalLM"),
-    };
-    return list;
-}
-
-bool architectureSupported(const QString& arch, const OllamaVersion& version)
-{
-    if (arch == QLatin1String("MistralForCausalLM")) {
-        return !version.atLeast(0, 6, 5);
-    }
-    if (arch == QLatin1String("Qwen2ForCausalLM")) {
-        return version.atLeast(0, 5, 6);
-    }
-    return supportedArchitectures().contains(arch);
-}
-
-// fs/ggml/type.go ParseFileType: the names each era accepts, with aliases resolved.
-QString normalizeQuantize(const QString& upper, bool narrow)
-{
-    if (narrow) {
-        static const QStringList allowed = {QStringLiteral("F32"),  QStringLiteral("F16"),    QStringLiteral("BF16"),
-                                            QStringLiteral("Q8_0"), QStringLiteral("Q4_K_S"), QStringLiteral("Q4_K_M")};
-        if (upper == QLatin1String("Q4_K")) {
-            return QStringLiteral("Q4_K_M");
-        }
-        return allowed.contains(upper) ? upper : QString();
-    }
-    static const QStringList allowed = {
-        QStringLiteral("F32"),    QStringLiteral("F16"),    QStringLiteral("BF16"),    QStringLiteral("Q4_0"),
-        QStringLiteral("Q4_1"),   QStringLiteral("Q5_0"),   QStringLiteral("Q5_1"),    QStringLiteral("Q8_0"),
-        QStringLiteral("Q2_K"),   QStringLiteral("Q2_K_S"), QStringLiteral("Q3_K_S"),  QStringLiteral("Q3_K_M"),
-        QStringLiteral("Q3_K_L"), QStringLiteral("Q4_K_S"), QStringLiteral("Q4_K_M"),  QStringLiteral("Q5_K_S"),
-        QStringLiteral("Q5_K_M"), QStringLiteral("Q6_K"),   QStringLiteral("IQ2_XXS"), QStringLiteral("IQ2_XS"),
-        QStringLiteral("IQ2_S"),  QStringLiteral("IQ2_M"),  QStringLiteral("IQ3_XXS"), QStringLiteral("IQ3_XS"),
-        QStringLiteral("IQ3_S"),  QStringLiteral("IQ3_M"),  QStringLiteral("IQ1_S"),   QStringLiteral("IQ1_M"),
-        QStringLiteral("IQ4_NL"), QStringLiteral("IQ4_XS"),
-    };
-    if (upper == QLatin1String("Q4_K") || upper == QLatin1String("Q5_K") || upper == QLatin1String("Q3_K")) {
-        return upper + QStringLiteral("_M");
-    }
-    return allowed.contains(upper) ? upper : QString();
-}
-
-// format.HumanNumber
-QString humanNumber(qint64 n)
-{
-    const double value = static_cast<double>(n);
-    if (n >= 1000000000) {
-        const double b = value / 1e9;
-        return b == std::floor(b) ? QStringLiteral("%1B").arg(b, 0, 'f', 0) : QStringLiteral("%1B").arg(b, 0, 'f', 1);
-    }
-    if (n >= 1000000) {
-        const double m = value / 1e6;
-        return m == std::floor(m) ? QStringLiteral("%1M").arg(m, 0, 'f', 0) : QStringLiteral("%1M").arg(m, 0, 'f', 2);
-    }
-    if (n >= 1000) {
-        return QStringLiteral("%1K").arg(value / 1e3, 0, 'f', 0);
-    }
-    return QString::number(n);
-}
-
-// Roughly how big the GGUF of a given type is next to its F16 form, so sizes in /api/tags look plausible.
-double sizeFactor(const QString& type)
-{
-    if (type == QLatin1String("F32")) {
-        return 2.0;
-    }
-    if (type.startsWith(QLatin1String("Q8"))) {
-        return 0.53;
-    }
-    if (type.startsWith(QLatin1String("Q4")) || type.startsWith(QLatin1String("IQ4"))) {
-        return 0.3;
-    }
-    if (type.startsWith(QLatin1String("Q")) || type.startsWith(QLatin1String("IQ"))) {
-        return 0.35;
-    }
-    return 1.0;
-}
-
-QString str(const json& object, const char* key)
-{
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-// server/model.go detectChatTemplate, reduced to the markers of the common families.
-QPair<QString, QString> detectTemplate(const QString& chatTemplate)
-{
-    if (chatTemplate.contains(QLatin1String("<|start_header_id|>"))) {
-        return {
-            QStringLiteral("llama3-instruct"),
-            QStringLiteral("{{ if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ "
-                           "end }}<|start_header_id|>user<|end_header_id|>\n\n{{ .Prompt }}<|eot_id|><|start_"
-                           "header_id|>assistant<|end_header_id|>\n\n{{ .Response }}<|eot_id|>")};
-    }
-    if (chatTemplate.contains(QLatin1String("<|im_start|>"))) {
-        return {QStringLiteral("chatml"),
-                QStringLiteral("{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}<|im_start|>"
-                               "user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n{{ .Response }}<|im_end|>\n")};
-    }
-    if (chatTemplate.contains(QLatin1String("<start_of_turn>"))) {
-        return {QStringLiteral("gemma-instruct"),
-                QStringLiteral("<start_of_turn>user\n{{ if .System }}{{ .System }} {{ end }}{{ .Prompt "
-                               "}}<end_of_turn>\n<start_of_turn>model\n{{ .Response }}<end_of_turn>\n")};
-    }
-    return {};
-}
-
 } // namespace
-
-struct CreatePlanner::Source
-{
-    QString kind; // safetensors | gguf | from | zip
-    QString family = QStringLiteral("llama");
-    qint64 parameterCount = 0;
-    QString fileType = QStringLiteral("F16");
-    qint64 modelSize = 0;
-    json modelLayer;          // from creates: the base model layer, reused
-    json baseRecord;          // from creates: template, system, parameters, ... to inherit
-    QString modelFingerprint; // what the new model layer is built from
-    QString detectedTemplate; // name
-    QString detectedTemplateText;
-};
 
 CreatePlanner::CreatePlanner(ServerState& state, const OllamaVersion& version, const FaultSettings& faults)
     : m_store(state.store())
     , m_version(version)
     , m_faults(faults)
 {
-}
-
-bool CreatePlanner::isValidPath(const QString& path)
-{
-    if (path == QLatin1String(".")) {
-        return true;
-    }
-    const QStringList parts = path.split(u'/');
-    for (const QString& part : parts) {
-        if (part.isEmpty() || part == QLatin1String(".") || part == QLatin1String("..")) {
-            return false;
-        }
-    }
-    return true;
-}
-
-QString CreatePlanner::templateError(const QString& text)
-{
-    struct Open
-    {
-        QString keyword;
-        int line;
-    };
-    QList<Open> stack;
-    qsizetype pos = 0;
-    const auto lineAt = [&](qsizetype at) { return static_cast<int>(text.left(at).count(u'\n')) + 1; };
-    while (true) {
-        const qsizetype open = text.indexOf(QLatin1String("{{"), pos);
-        if (open < 0) {
-            break;
-        }
-        const qsizetype close = text.indexOf(QLatin1String("}}"), open + 2);
-        if (close < 0) {
-            return QStringLiteral("template: :%1: unclosed action").arg(lineAt(open));
-        }
-        QString action = text.mid(open + 2, close - open - 2);
-        if (action.startsWith(u'-')) {
-            action.remove(0, 1);
-        }
-        if (action.endsWith(u'-')) {
-            action.chop(1);
-        }
-        action = action.trimmed();
-        const QString keyword = action.section(u' ', 0, 0);
-        if (action.startsWith(QLatin1String("/*"))) {
-            // comment
-        } else if (action.isEmpty()) {
-            return QStringLiteral("template: :%1: missing value for command").arg(lineAt(open));
-        } else if (keyword == QLatin1String("if") || keyword == QLatin1String("range") ||
-                   keyword == QLatin1String("with") || keyword == QLatin1String("define") ||
-                   keyword == QLatin1String("block")) {
-            stack.append({keyword, lineAt(open)});
-        } else if (keyword == QLatin1String("end")) {
-            if (stack.isEmpty()) {
-                return QStringLiteral("template: :%1: unexpected {{end}}").arg(lineAt(open));
-            }
-            stack.removeLast();
-        } else if (keyword == QLatin1String("else") && stack.isEmpty()) {
-            return QStringLiteral("template: :%1: unexpected {{else}}").arg(lineAt(open));
-        }
-        pos = close + 2;
-    }
-    if (!stack.isEmpty()) {
-        return QStringLiteral("template: :%1: unexpected EOF").arg(lineAt(text.size()));
-    }
-    return {};
 }
 
 void CreatePlanner::line(CreatePlan& plan, const json& object) const
@@ -323,7 +93,7 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
     for (const char* key : {"files", "draft_files"}) {
         const json map = r.value(key, json::object());
         for (const auto& [file, digest] : map.items()) {
-            if (!isValidPath(QString::fromStdString(file))) {
+            if (!OllamaRules::isValidPath(QString::fromStdString(file))) {
                 return preFail(QStringLiteral("file path must be relative"));
             }
             if (!digest.is_string() || digest.get<std::string>().empty()) {
@@ -331,7 +101,7 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
             }
         }
     }
-    if (!str(r, "draft_quantize").isEmpty() && r.value("draft_files", json::object()).empty()) {
+    if (!GoEncoding::string(r, "draft_quantize").isEmpty() && r.value("draft_files", json::object()).empty()) {
         return preFail(QStringLiteral("--draft-quantize requires a DRAFT model"));
     }
     const json adapterMap = r.value("adapters", json::object());
@@ -340,7 +110,8 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
             return preFail(QStringLiteral("invalid digest format"));
         }
     }
-    const QString rawName = !str(r, "model").isEmpty() ? str(r, "model") : str(r, "name");
+    const QString rawName =
+        !GoEncoding::string(r, "model").isEmpty() ? GoEncoding::string(r, "model") : GoEncoding::string(r, "name");
     ModelName name = ModelName::parse(rawName);
     if (!name.isValid()) {
         return preFail(QStringLiteral("invalid model name"));
@@ -351,9 +122,9 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
 
     json request = r;
     request["model"] = name.fullName().toStdString();
-    Source source;
-    if (!str(r, "from").isEmpty()) {
-        const ModelName from = ModelName::parse(str(r, "from"));
+    CreateSource source;
+    if (!GoEncoding::string(r, "from").isEmpty()) {
+        const ModelName from = ModelName::parse(GoEncoding::string(r, "from"));
         if (!from.isValid()) {
             error(plan, 400, QStringLiteral("invalid model name"));
             return plan;
@@ -373,8 +144,8 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
             }
         }
         const json details = base->value("details", json::object());
-        source.family = str(details, "family");
-        source.fileType = str(details, "quantization_level");
+        source.family = GoEncoding::string(details, "family");
+        source.fileType = GoEncoding::string(details, "quantization_level");
         source.parameterCount = base->value("parameter_count", qint64{0});
         source.modelSize = source.modelLayer.value("size", qint64{0});
         source.modelFingerprint = QString::fromStdString(source.modelLayer.value("digest", std::string()));
@@ -385,7 +156,7 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
         for (const auto& [file, digest] : files.items()) {
             const QString key = QString::fromStdString(file);
             if (!m_store.hasBlob(QString::fromStdString(digest.get<std::string>()))) {
-                // §4.4: a missing blob makes detection give up at once.
+                // detectModelTypeFromFiles: a missing blob makes detection give up at once.
                 error(plan, 400, QStringLiteral("unknown type"));
                 return plan;
             }
@@ -398,7 +169,10 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
         }
         if (safetensors) {
             source.kind = QStringLiteral("safetensors");
-            if (!planSafetensors(plan, files, source)) {
+            status(plan, QStringLiteral("converting model"));
+            if (const QString problem = SafetensorsImport::inspect(m_store, m_version, files, source);
+                !problem.isEmpty()) {
+                error(plan, 500, problem);
                 return plan;
             }
         } else if (gguf) {
@@ -437,126 +211,13 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
     return plan;
 }
 
-bool CreatePlanner::planSafetensors(CreatePlan& plan, const json& files, Source& source)
-{
-    status(plan, QStringLiteral("converting model"));
-    const auto blobOf = [&](const char* file) { return QString::fromStdString(files.value(file, std::string())); };
-    if (!files.contains("config.json")) {
-        error(plan, 500, QStringLiteral("open config.json: no such file or directory"));
-        return false;
-    }
-    QFile configFile(m_store.blobPath(blobOf("config.json")));
-    QByteArray configText;
-    if (configFile.open(QIODevice::ReadOnly)) {
-        configText = configFile.read(64 << 20);
-    }
-    // The converter replaces non-finite numbers before parsing (ollama#13707).
-    static const QRegularExpression nonFinite(QStringLiteral("(?<![\\w\"])-?(Infinity|NaN)(?![\\w\"])"));
-    configText = QString::fromUtf8(configText).replace(nonFinite, QStringLiteral("null")).toUtf8();
-    QString scanError;
-    if (GoJsonDecoder::scanValue(configText, scanError) < 0) {
-        error(plan, 500,
-              QStringLiteral("parse config.json: %1")
-                  .arg(scanError.isEmpty() ? QStringLiteral("unexpected end of JSON input") : scanError));
-        return false;
-    }
-    json config;
-    try {
-        config = json::parse(configText.toStdString(), nullptr, true);
-    } catch (const json::exception& e) {
-        error(plan, 500, QStringLiteral("parse config.json: %1").arg(QString::fromUtf8(e.what())));
-        return false;
-    }
-    const json architectures = config.is_object() ? config.value("architectures", json::array()) : json::array();
-    if (!architectures.is_array() || architectures.empty() || !architectures[0].is_string()) {
-        error(plan, 500, QStringLiteral("unknown architecture"));
-        return false;
-    }
-    const QString arch = QString::fromStdString(architectures[0].get<std::string>());
-    if (!architectureSupported(arch, m_version)) {
-        error(plan, 500,
-              m_version.namedUnsupportedArchitecture() ? QStringLiteral("unsupported architecture \"%1\"").arg(arch)
-                                                       : QStringLiteral("unsupported architecture"));
-        return false;
-    }
-    source.family = str(config, "model_type");
-    if (source.family.isEmpty()) {
-        source.family = arch.section(QLatin1String("For"), 0, 0).toLower();
-    }
-    if (!files.contains("tokenizer.model") && !files.contains("tokenizer.json")) {
-        error(plan, 500, QStringLiteral("unknown tokenizer format"));
-        return false;
-    }
-    bool anyTensors = false;
-    for (const auto& [file, digest] : files.items()) {
-        const QString key = QString::fromStdString(file);
-        const QString blob = QString::fromStdString(digest.get<std::string>());
-        source.modelFingerprint += key + u'=' + blob + u';';
-        if (!key.endsWith(QLatin1String(".safetensors")) || key.contains(u'/')) {
-            continue;
-        }
-        anyTensors = true;
-        source.modelSize += m_store.blobSize(blob);
-        const QByteArray lengthBytes = m_store.readBlobHead(blob, 8);
-        if (lengthBytes.size() != 8) {
-            continue;
-        }
-        const quint64 headerLength = qFromLittleEndian<quint64>(lengthBytes.constData());
-        if (headerLength == 0 || headerLength > (100u << 20)) {
-            continue;
-        }
-        const QByteArray header = m_store.readBlobHead(blob, 8 + static_cast<qint64>(headerLength)).mid(8);
-        json tensors;
-        try {
-            tensors = json::parse(header.toStdString());
-        } catch (const json::exception&) {
-            continue;
-        }
-        if (!tensors.is_object()) {
-            continue;
-        }
-        for (const auto& [tensorName, tensor] : tensors.items()) {
-            if (tensorName == "__metadata__" || !tensor.is_object()) {
-                continue;
-            }
-            const QString dtype = str(tensor, "dtype");
-            if (dtype != QLatin1String("F32") && dtype != QLatin1String("F16") && dtype != QLatin1String("BF16") &&
-                dtype != QLatin1String("F8_E4M3")) {
-                error(plan, 500, QStringLiteral("unknown data type: %1").arg(dtype));
-                return false;
-            }
-            qint64 count = 1;
-            for (const auto& dim : tensor.value("shape", json::array())) {
-                count *= dim.is_number_integer() ? dim.get<qint64>() : 1;
-            }
-            source.parameterCount += count;
-        }
-    }
-    if (!anyTensors) {
-        error(plan, 500, QStringLiteral("unknown tensor format"));
-        return false;
-    }
-    if (files.contains("tokenizer_config.json")) {
-        QFile tokenizerConfig(m_store.blobPath(blobOf("tokenizer_config.json")));
-        if (tokenizerConfig.open(QIODevice::ReadOnly)) {
-            try {
-                const json tc = json::parse(tokenizerConfig.read(64 << 20).toStdString());
-                const auto detected = detectTemplate(str(tc, "chat_template"));
-                source.detectedTemplate = detected.first;
-                source.detectedTemplateText = detected.second;
-            } catch (const json::exception&) {
-                // not a template source then
-            }
-        }
-    }
-    return true;
-}
-
-void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& source)
+void CreatePlanner::planModel(CreatePlan& plan, const json& request, CreateSource& source)
 {
     const OllamaVersion& v = m_version;
     QString quantize =
-        (!str(request, "quantize").isEmpty() ? str(request, "quantize") : str(request, "quantization")).toUpper();
+        (!GoEncoding::string(request, "quantize").isEmpty() ? GoEncoding::string(request, "quantize")
+                                                            : GoEncoding::string(request, "quantization"))
+            .toUpper();
     const bool converted = source.kind == QLatin1String("safetensors") || source.kind == QLatin1String("zip");
     const auto progress = [&](const QString& text, qint64 total) {
         for (int i = 1; i <= 3; ++i) {
@@ -568,7 +229,7 @@ void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& sou
     };
     const qint64 total = std::max<qint64>(source.modelSize, 1);
     if (!quantize.isEmpty()) {
-        const QString target = normalizeQuantize(quantize, v.narrowQuantizeSet());
+        const QString target = OllamaRules::normalizeQuantize(quantize, v.narrowQuantizeSet());
         if (target.isEmpty()) {
             error(plan, 500,
                   v.narrowQuantizeSet()
@@ -592,8 +253,9 @@ void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& sou
             } else {
                 status(plan, text);
             }
-            source.modelSize = static_cast<qint64>(static_cast<double>(source.modelSize) * sizeFactor(target) /
-                                                   sizeFactor(source.fileType));
+            source.modelSize =
+                static_cast<qint64>(static_cast<double>(source.modelSize) * OllamaRules::sizeFactor(target) /
+                                    OllamaRules::sizeFactor(source.fileType));
             source.fileType = target;
             source.modelFingerprint += QStringLiteral("|quantize=") + target;
         }
@@ -603,9 +265,9 @@ void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& sou
     if (converted && v.verifiesConversion()) {
         status(plan, QStringLiteral("verifying conversion"));
     }
-    const QString templateText = str(request, "template");
+    const QString templateText = GoEncoding::string(request, "template");
     if (!templateText.isEmpty()) {
-        const QString problem = templateError(templateText);
+        const QString problem = OllamaRules::templateError(templateText);
         if (!problem.isEmpty()) {
             error(plan, 400, QStringLiteral("template error: %1").arg(problem));
             return;
@@ -640,14 +302,15 @@ void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& sou
         effectiveTemplate = source.detectedTemplateText;
     }
     if (effectiveTemplate.isEmpty()) {
-        effectiveTemplate = str(base, "template");
+        effectiveTemplate = GoEncoding::string(base, "template");
     }
     json parameters = base.value("parameters", json::object());
     const json requested = request.value("parameters", json::object());
     for (const auto& [key, value] : requested.items()) {
         parameters[key] = value;
     }
-    const QString system = !str(request, "system").isEmpty() ? str(request, "system") : str(base, "system");
+    const QString system = !GoEncoding::string(request, "system").isEmpty() ? GoEncoding::string(request, "system")
+                                                                            : GoEncoding::string(base, "system");
     json license = json::array();
     if (request.contains("license")) {
         const json& l = request["license"];
@@ -683,11 +346,12 @@ void CreatePlanner::planModel(CreatePlan& plan, const json& request, Source& sou
 
     const ModelName name = ModelName::parse(QString::fromStdString(request.value("model", std::string())));
     json details = {
-        {"parent_model", source.kind == QLatin1String("from") ? str(request, "from").toStdString() : std::string()},
+        {"parent_model",
+         source.kind == QLatin1String("from") ? GoEncoding::string(request, "from").toStdString() : std::string()},
         {"format", "gguf"},
         {"family", source.family.toStdString()},
         {"families", json::array({source.family.toStdString()})},
-        {"parameter_size", humanNumber(source.parameterCount).toStdString()},
+        {"parameter_size", OllamaRules::humanNumber(source.parameterCount).toStdString()},
         {"quantization_level", source.fileType.toStdString()},
     };
     json record = {
@@ -738,7 +402,8 @@ CreatePlan CreatePlanner::planLegacy(const QByteArray& body)
     }
     const json& r = decoded.value;
     plan.stream = r.value("stream", true);
-    const ModelName name = ModelName::parse(!str(r, "model").isEmpty() ? str(r, "model") : str(r, "name"));
+    const ModelName name = ModelName::parse(!GoEncoding::string(r, "model").isEmpty() ? GoEncoding::string(r, "model")
+                                                                                      : GoEncoding::string(r, "name"));
     const auto preFail = [&](const QString& message) {
         plan.preStatus = 400;
         plan.preError = message;
@@ -747,69 +412,23 @@ CreatePlan CreatePlanner::planLegacy(const QByteArray& body)
     if (!name.isValid()) {
         return preFail(QStringLiteral("invalid model name"));
     }
-    QString modelfile = str(r, "modelfile");
-    if (modelfile.isEmpty() && str(r, "path").isEmpty()) {
+    QString modelfile = GoEncoding::string(r, "modelfile");
+    if (modelfile.isEmpty() && GoEncoding::string(r, "path").isEmpty()) {
         return preFail(QStringLiteral("path or Modelfile are required"));
     }
     if (modelfile.isEmpty()) {
-        QFile file(str(r, "path"));
+        QFile file(GoEncoding::string(r, "path"));
         if (!file.open(QIODevice::ReadOnly)) {
-            return preFail(QStringLiteral("open %1: no such file or directory").arg(str(r, "path")));
+            return preFail(QStringLiteral("open %1: no such file or directory").arg(GoEncoding::string(r, "path")));
         }
         modelfile = QString::fromUtf8(file.readAll());
     }
-    // parser.ParseFile of v0.5.4, reduced: instructions, quoted and triple-quoted values.
-    json request = json::object();
-    QString from;
-    const QStringList lines = modelfile.split(u'\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString text = lines[i].trimmed();
-        if (text.isEmpty() || text.startsWith(u'#')) {
-            continue;
-        }
-        const QString instruction = text.section(u' ', 0, 0).toLower();
-        QString value = text.mid(instruction.size()).trimmed();
-        for (const QString& quote : {QStringLiteral("\"\"\""), QStringLiteral("\"")}) {
-            if (value.startsWith(quote)) {
-                QString collected = value.mid(quote.size());
-                while (!collected.endsWith(quote) && i + 1 < lines.size()) {
-                    collected += u'\n' + lines[++i];
-                }
-                if (!collected.endsWith(quote)) {
-                    return preFail(QStringLiteral("unexpected EOF"));
-                }
-                value = collected.chopped(quote.size());
-                break;
-            }
-        }
-        const std::string v = value.toStdString();
-        if (instruction == QLatin1String("from")) {
-            from = value;
-        } else if (instruction == QLatin1String("template") || instruction == QLatin1String("system")) {
-            request[instruction.toStdString()] = v;
-        } else if (instruction == QLatin1String("license")) {
-            request["license"].push_back(v);
-        } else if (instruction == QLatin1String("parameter")) {
-            const std::string key = value.section(u' ', 0, 0).toStdString();
-            const QString raw = value.section(u' ', 1).trimmed();
-            bool isNumber = false;
-            const double number = raw.toDouble(&isNumber);
-            if (key == "stop") {
-                request["parameters"]["stop"].push_back(raw.toStdString());
-            } else if (isNumber) {
-                request["parameters"][key] = number;
-            } else {
-                request["parameters"][key] = raw.toStdString();
-            }
-        } else if (instruction == QLatin1String("message")) {
-            request["messages"].push_back(json{{"role", value.section(u' ', 0, 0).toStdString()},
-                                               {"content", value.section(u' ', 1).toStdString()}});
-        } else if (instruction != QLatin1String("adapter")) {
-            return preFail(QStringLiteral("(line %1): command must be one of \"from\", \"license\", \"template\", "
-                                          "\"system\", \"adapter\", \"parameter\", or \"message\"")
-                               .arg(i + 1));
-        }
+    const LegacyModelfile parsed = LegacyModelfile::parse(modelfile);
+    if (!parsed.error.isEmpty()) {
+        return preFail(parsed.error);
     }
+    json request = parsed.request;
+    const QString& from = parsed.from;
     if (from.isEmpty()) {
         return preFail(QStringLiteral("no FROM line"));
     }
@@ -818,7 +437,7 @@ CreatePlan CreatePlanner::planLegacy(const QByteArray& body)
         request["quantize"] = r.contains("quantize") ? r["quantize"] : r["quantization"];
     }
     request["modelfile"] = modelfile.toStdString();
-    Source source;
+    CreateSource source;
     if (from.startsWith(QLatin1String("@sha256:"))) {
         const QString digest = from.mid(1);
         const QByteArray magic = m_store.readBlobHead(digest, 4);
@@ -851,8 +470,8 @@ CreatePlan CreatePlanner::planLegacy(const QByteArray& body)
                 source.modelLayer = layer;
             }
         }
-        source.fileType = str(record->value("details", json::object()), "quantization_level");
-        source.family = str(record->value("details", json::object()), "family");
+        source.fileType = GoEncoding::string(record->value("details", json::object()), "quantization_level");
+        source.family = GoEncoding::string(record->value("details", json::object()), "family");
         source.modelSize = source.modelLayer.value("size", qint64{0});
         source.modelFingerprint = QString::fromStdString(source.modelLayer.value("digest", std::string()));
         request["from"] = from.toStdString();
