@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds into build/ (or $DEEPEXT_BUILD_DIR). Extra arguments go to cmake's configure step.
+# Configures with a preset of CMakePresets.json ($DEEPEXT_PRESET, default dev: tests, fault hooks and benches) into
+# build/ (or $DEEPEXT_BUILD_DIR) and builds everything. Extra arguments go to cmake's configure step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+preset=${DEEPEXT_PRESET:-dev}
 build_dir=${DEEPEXT_BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --preset "$preset" -B "$build_dir" "$@" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"

@@ -16,8 +16,9 @@ jobs=${DEEPEXT_FUZZ_BUILD_JOBS:-2}
 command -v clang++ >/dev/null || { echo "error: clang++ is missing (DEEPEXT_WITH_CLANG=1 scripts/install-deps.sh)" >&2; exit 1; }
 # DEEPEXT_FUZZ_CONFIGURE=0: use the build as configured (e.g. the clang sanitizer lane's, which has the targets).
 if [ "${DEEPEXT_FUZZ_CONFIGURE:-1}" != 0 ]; then
-    CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEEPEXT_FUZZ=ON \
-        -DDEEPEXT_SANITIZE="address;undefined" >/dev/null || exit 1
+    # The sanitize preset's libraries (tests and fault hooks on) at -O2 with debug info, plus the fuzz targets.
+    CC=clang CXX=clang++ cmake --preset sanitize -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS= \
+        -DDEEPEXT_FUZZ=ON >/dev/null || exit 1
 fi
 cmake --build "$build" --target fuzz_targets -j"$jobs" | grep -v '^\[' || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "error: the fuzz build failed" >&2; exit 1; }

@@ -11,8 +11,9 @@ packages=(
     uuid-dev libssl-dev openssl libyaml-cpp-dev libsentencepiece-dev
     xvfb xauth time
 )
+# CI's extras: clang for the sanitizer lane and the fuzz targets, clang-format 14 for the formatting check.
 if [ "${DEEPEXT_WITH_CLANG:-0}" = 1 ]; then
-    packages+=(clang libclang-rt-14-dev)
+    packages+=(clang libclang-rt-14-dev clang-format-14)
 fi
 
 missing=()

@@ -34,8 +34,9 @@ heavy='Heavy_|BigModelDeploysWithBoundedMemory'
 fuzz=${DEEPEXT_ASAN_FUZZ:-OFF}
 
 start=$(date +%s)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="${DEEPEXT_ASAN_FLAGS:--O1 -g1}" \
-    -DDEEPEXT_SANITIZE="$sanitizers" -DDEEPEXT_FUZZ=$fuzz -DDEEPEXT_BUILD_BENCH=OFF >/dev/null || exit 1
+# The sanitize preset of CMakePresets.json, with this script's overrides.
+cmake --preset sanitize -B "$build" -DCMAKE_CXX_FLAGS="${DEEPEXT_ASAN_FLAGS:--O1 -g1}" \
+    -DDEEPEXT_SANITIZE="$sanitizers" -DDEEPEXT_FUZZ=$fuzz >/dev/null || exit 1
 cmake --build "$build" -j"$jobs" | grep -Ev '^\[[0-9]+/[0-9]+\] (Building|Linking|Automatic)' 
 build_status=${PIPESTATUS[0]}
 built=$(date +%s)

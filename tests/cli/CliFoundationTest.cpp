@@ -1,4 +1,5 @@
-// The CLI contract of product.md, exercised through the real deepext-cli binary in subprocesses.
+// The CLI contract (docs/user-guide.md, "The command line"), exercised through the real deepext-cli binary in
+// subprocesses.
 #include "CliRunner.h"
 
 #include <QDir>

@@ -10,7 +10,7 @@ namespace deepext::naming {
 // Returns an empty string when valid, else a message saying what is wrong.
 std::string checkTechnicalName(const std::string& name, const std::string& what = "technical name");
 
-// Generated names (product.md): each takes the full UUID and uses its first 4 hex digits.
+// Generated names (docs/architecture.md, "Names"): each takes the full UUID and uses its first 4 hex digits.
 std::string trainedName(const std::string& baseTechnicalName, const std::string& trainName, const std::string& yyyymmdd,
                         const std::string& uuid);
 std::string savedName(const std::string& trainedName, const std::string& uuid);

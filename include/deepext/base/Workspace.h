@@ -1,6 +1,12 @@
 #pragma once
 
+#include "deepext/base/BaseModelRegistry.h"
+#include "deepext/base/DeploymentRegistry.h"
+#include "deepext/base/EnvironmentRegistry.h"
 #include "deepext/base/Records.h"
+#include "deepext/base/TrainedModelRegistry.h"
+#include "deepext/base/WorkspaceCleanup.h"
+#include "deepext/base/WorkspaceLayout.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,8 +17,6 @@
 
 namespace deepext {
 
-class OperationLock;
-
 // A saved model as found on disk: saved_models/ is the truth, the card supplies the details.
 struct SavedModelEntry
 {
@@ -21,14 +25,11 @@ struct SavedModelEntry
     nlohmann::json card; // model_card.json (empty object when missing or unreadable)
 };
 
-struct CleanupReport
-{
-    std::vector<std::string> removed; // leftovers of crashed saves/deletes/deploys that were removed
-    std::vector<std::string> kept;    // held by a living process
-};
-
-// The one directory that holds all state (product.md, "The workspace"). Registry writes are read-modify-write
-// under a short workspace lock and land atomically; readers never lock (they see the old or the new file).
+// The one directory that holds all state (docs/architecture.md, "The workspace"): its layout (WorkspaceLayout), the
+// start-up migration and clean-up (WorkspaceCleanup), one registry class per JSON file (BaseModelRegistry,
+// TrainedModelRegistry, EnvironmentRegistry, DeploymentRegistry, each over a RegistryFile: read-modify-write under
+// a short workspace lock, landing atomically; readers never lock) and the saved models (saved_models/ is the truth).
+// The registry methods here delegate to those classes.
 class Workspace
 {
 public:
@@ -41,16 +42,22 @@ public:
     // operations left in .staging/ and .trash/ (only what no living process holds).
     static Workspace open(const std::string& root, bool cleanUp = true);
 
-    const std::string& root() const { return m_root; }
-    std::string workspaceFile() const;
-    std::string baseModelsFile() const;
-    std::string trainedModelsFile() const;
-    std::string deploymentsFile() const;
-    std::string savedModelsDir() const;
-    std::string stagingDir() const;
-    std::string trashDir() const;
-    std::string logsDir() const;
-    std::string locksDir() const;
+    const WorkspaceLayout& layout() const { return m_layout; }
+    const std::string& root() const { return m_layout.root(); }
+    std::string workspaceFile() const { return m_layout.workspaceFile(); }
+    std::string baseModelsFile() const { return m_layout.baseModelsFile(); }
+    std::string trainedModelsFile() const { return m_layout.trainedModelsFile(); }
+    std::string deploymentsFile() const { return m_layout.deploymentsFile(); }
+    std::string savedModelsDir() const { return m_layout.savedModelsDir(); }
+    std::string stagingDir() const { return m_layout.stagingDir(); }
+    std::string trashDir() const { return m_layout.trashDir(); }
+    std::string logsDir() const { return m_layout.logsDir(); }
+    std::string locksDir() const { return m_layout.locksDir(); }
+
+    BaseModelRegistry baseModelRegistry() const;
+    TrainedModelRegistry trainedModelRegistry() const;
+    EnvironmentRegistry environmentRegistry() const;
+    DeploymentRegistry deploymentRegistry() const;
 
     CleanupReport cleanUp() const;
 
@@ -87,16 +94,15 @@ public:
     std::string savedModelPath(const std::string& name) const;
     bool savedModelExists(const std::string& name) const;
 
-    // Runs `mutate` on the parsed registry file under the workspace lock and writes the result atomically.
+    // RegistryFile::update / read of any file of the workspace.
     void updateJsonFile(const std::string& path, const std::function<void(nlohmann::json&)>& mutate) const;
     nlohmann::json readJsonFile(const std::string& path) const;
 
 private:
     explicit Workspace(std::string root);
-    void ensureLayout() const;
     void migrate() const;
 
-    std::string m_root;
+    WorkspaceLayout m_layout;
 };
 
 } // namespace deepext

@@ -9,10 +9,10 @@
 
 namespace deepext {
 
-// adapter_config.json of a PEFT LoRA adapter (peft-lora-safetensors.md §1). Parsing refuses, by name, everything
-// that is not a plain LoRA we can merge: other peft types (IA3, AdaLoRA, prompt tuning, ...), and LoRA features
-// PEFT itself cannot merge or we do not support (layer_replication, aLoRA, QALoRA, target_parameters, unconverted
-// PiSSA/OLoRA/CorDA, ...). Unknown keys are ignored, as PEFT does. Every error names the file.
+// adapter_config.json of a PEFT LoRA adapter (tuners/lora/config.py; docs/peft-notes.md). Parsing refuses, by name,
+// everything that is not a plain LoRA we can merge: other peft types (IA3, AdaLoRA, prompt tuning, ...), and LoRA
+// features PEFT itself cannot merge or we do not support (layer_replication, aLoRA, QALoRA, target_parameters,
+// unconverted PiSSA/OLoRA/CorDA, ...). Unknown keys are ignored, as PEFT does. Every error names the file.
 struct AdapterConfig
 {
     std::string path; // the file it came from (or the label given to fromJson)

@@ -21,7 +21,8 @@ struct BaseConfigFacts
     std::string modelType;
 };
 
-// How a LoRA delta lies over its weight (peft-lora-safetensors.md §2.4, §3.1-3.3).
+// How a LoRA delta lies over its weight (tuners/lora/layer.py get_delta_weight; docs/peft-notes.md, "Where a LoRA
+// delta lies").
 enum class DeltaLayout
 {
     Linear,    // W [out, in], A [r, in], B [out, r]: delta = s * (B @ A)
@@ -41,8 +42,8 @@ struct LoraDelta
     double scaling = 0; // double, as PEFT computes it; the merger casts it to float once
 };
 
-// Everything that happens to one output tensor, applied in this order (reference §8.5): replacement, token rows,
-// LoRA/DoRA delta, LoRA bias.
+// Everything that happens to one output tensor, applied in this order (docs/peft-notes.md, "Order on one tensor"):
+// replacement, token rows, LoRA/DoRA delta, LoRA bias.
 struct TensorPlan
 {
     std::string name;                      // output tensor name

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "deepext/base/ManifestEntry.h"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -35,13 +37,6 @@ struct MergeProgress
     std::string phase; // "planning", "merging", "copying files", "syncing"
 };
 using MergeProgressCallback = std::function<void(const MergeProgress&)>;
-
-struct ManifestEntry
-{
-    std::string path; // relative to the model directory, '/'-separated
-    std::uint64_t size = 0;
-    std::string sha256;
-};
 
 struct ModuleScaling
 {

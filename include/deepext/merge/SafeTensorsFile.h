@@ -22,7 +22,8 @@ struct TensorInfo
     std::uint64_t byteSize() const { return end - begin; }
 };
 
-// The validated header of one .safetensors file (every rule of peft-lora-safetensors.md §4.4 enforced).
+// The validated header of one .safetensors file (every rule of the reference reader enforced,
+// safetensors/src/tensor.rs read_metadata and Metadata::validate; docs/peft-notes.md, "safetensors").
 struct SafeTensorsHeader
 {
     std::string path;
@@ -38,7 +39,7 @@ struct SafeTensorsHeader
 // Parses and validates a header from bytes (the fuzz target's entry): `bytes` is the start of the file, of which
 // `available` bytes are readable (at least 8 + N), `fileSize` its full length. Leading and trailing JSON whitespace
 // around the object is accepted, as the reference reader does. Throws deepext::Error "invalid safetensors file
-// <path>: <rule>" for every rule of §4.4, plus duplicate keys (which the reference's README forbids).
+// <path>: <rule>" for every rule of the reference reader, plus duplicate keys (which the reference's README forbids).
 SafeTensorsHeader parseSafeTensorsHeader(const std::string& path, const std::uint8_t* bytes, std::size_t available,
                                          std::uint64_t fileSize);
 // Reads only the header of a file (no mapping of the data).

@@ -17,12 +17,12 @@ struct TensorSpec
     std::vector<std::int64_t> shape;
 };
 
-// The layout the reference writer (safetensors `prepare`, peft-lora-safetensors.md §4.3) gives these tensors:
-// sorted by dtype descending (enum order), then name ascending bytewise; offsets contiguous from 0; compact JSON
-// with __metadata__ first (keys in std::map order) and fields dtype, shape, data_offsets; spaces to a multiple of 8.
-// `header.tensors` is in offset order, which is the order their bytes go into the file.
-// Throws deepext::Error on a duplicate or reserved name, a negative dimension, a size that overflows, or a header
-// over the reference's 100,000,000-byte limit.
+// The layout the reference writer (safetensors/src/tensor.rs `prepare`; docs/peft-notes.md, "safetensors") gives these
+// tensors: sorted by dtype descending (enum order), then name ascending bytewise; offsets contiguous from 0; compact
+// JSON with __metadata__ first (keys in std::map order) and fields dtype, shape, data_offsets; spaces to a multiple
+// of 8. `header.tensors` is in offset order, which is the order their bytes go into the file. Throws deepext::Error on
+// a duplicate or reserved name, a negative dimension, a size that overflows, or a header over the reference's
+// 100,000,000-byte limit.
 struct SafeTensorsPlan
 {
     SafeTensorsHeader header; // path, sizes and tensor offsets of the file to be written

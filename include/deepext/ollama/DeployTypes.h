@@ -1,6 +1,6 @@
 #pragma once
 
-#include "deepext/merge/MergeTypes.h"
+#include "deepext/base/ManifestEntry.h"
 
 #include <QMetaType>
 #include <QString>
@@ -25,7 +25,7 @@ struct DeployRequest
     std::string quantize = "no_quantization"; // no_quantization | q8_0 | q4_K_M | q4_K_S
     std::optional<std::string> templateText;
     std::optional<std::string> system;
-    nlohmann::json parameters = nlohmann::json::object(); // typed per ollama-api.md §6.3
+    nlohmann::json parameters = nlohmann::json::object(); // typed (docs/ollama-notes.md, "Parameter types")
     std::vector<std::string> license;
     nlohmann::json messages = nlohmann::json::array(); // [{"role","content"}]
     bool autodetectTemplate = false; // allow deploying without a template (Ollama detects one, or uses its default)

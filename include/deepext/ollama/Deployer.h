@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deepext/ollama/DeployPreflight.h"
 #include "deepext/ollama/DeployTypes.h"
 #include "deepext/ollama/OllamaClient.h"
 #include "deepext/ollama/OllamaVersion.h"
@@ -14,9 +15,9 @@ class QNetworkAccessManager;
 
 namespace deepext::ollama {
 
-// Deploys a saved model to an Ollama server on the event loop: pre-flight checks before any byte is uploaded,
-// HEAD/POST of the blobs Ollama lacks, HEAD again, /api/create streamed, the model digest from /api/tags.
-// One deploy per Deployer. cancel() works in every phase.
+// Deploys a saved model to an Ollama server on the event loop: the pre-flight (DeployPreflight, before any byte is
+// uploaded; the model's files checked on disk), HEAD/POST of the blobs Ollama lacks, HEAD again, /api/create
+// streamed, the model digest from /api/tags. One deploy per Deployer. cancel() works in every phase.
 class Deployer : public QObject
 {
     Q_OBJECT
@@ -53,13 +54,8 @@ public:
 
     static QString phaseName(Phase phase);
 
-    // The files Ollama's own client sends for a model directory (ollama-api.md §6.2), chosen from the manifest:
-    // the weights of the first matching kind (model*.safetensors, also one folder down; consolidated*.safetensors;
-    // pytorch_model*.bin; consolidated*.pth; *.gguf; *.bin), every *.json at the root and one folder down except
-    // model_card.json, tokenizer.model and chat_template.jinja.
+    // DeployPreflight::selectFiles and canonicalQuantize, kept here for their callers.
     static std::vector<ManifestEntry> selectFiles(const std::vector<ManifestEntry>& manifest);
-    // The quantize choices we offer: no_quantization, q8_0, q4_K_M, q4_K_S (any case in, canonical spelling out);
-    // nullopt for anything else.
     static std::optional<std::string> canonicalQuantize(const std::string& quantize);
 
 signals:
@@ -110,7 +106,7 @@ private:
     DeployRequest m_request;
     OllamaClient* m_client = nullptr;
     QPointer<OllamaCall> m_current;
-    OllamaVersion m_version;
+    PreflightDecision m_preflight;
     std::vector<Blob> m_blobs;          // one per distinct digest
     std::vector<std::size_t> m_missing; // indexes into m_blobs still to upload
     nlohmann::json m_filesMap = nlohmann::json::object();

@@ -8,8 +8,9 @@
 
 namespace deepext::ollama {
 
-// A base model's Deployment Template File (product.md): a bare Ollama prompt template, or a Modelfile fragment
-// whose TEMPLATE, SYSTEM, PARAMETER, LICENSE and MESSAGE lines become the matching /api/create fields.
+// A base model's Deployment Template File (docs/user-guide.md, "Base Models"): a bare Ollama prompt template, or a
+// Modelfile fragment whose TEMPLATE, SYSTEM, PARAMETER, LICENSE and MESSAGE lines become the matching /api/create
+// fields.
 struct DeploymentTemplate
 {
     enum class Form

@@ -7,7 +7,8 @@
 
 namespace deepext::ollama {
 
-// One instruction of a Modelfile as Ollama's parser lexes it (parser/parser.go ParseFile, ollama-api.md §6.1).
+// One instruction of a Modelfile as Ollama's parser lexes it (parser/parser.go ParseFile; docs/ollama-notes.md,
+// "Modelfile").
 struct ModelfileCommand
 {
     std::string instruction; // lowercase: "template", "system", "parameter", "license", "message", "from", ...
@@ -20,7 +21,8 @@ struct ModelfileCommand
 struct ParameterAssignment
 {
     std::string key;
-    nlohmann::json value; // typed per §6.3 (stop: a one-element array); null when the parameter is deprecated
+    nlohmann::json value; // typed as api/types.go FormatParams does (stop: a one-element array); null when the
+                          // parameter is deprecated
     std::string warning;  // set when the parameter is deprecated and dropped, as Ollama's client does
 };
 
@@ -49,8 +51,8 @@ public:
 
     static bool isDeprecatedParameter(const std::string& key);
 
-    // Checks an already typed value (from a record or a caller) against §6.3: empty when it is what Ollama expects,
-    // otherwise a message naming the parameter.
+    // Checks an already typed value (from a record or a caller) against FormatParams' types: empty when it is what
+    // Ollama expects, otherwise a message naming the parameter.
     static std::string typedValueError(const std::string& key, const nlohmann::json& value);
 };
 

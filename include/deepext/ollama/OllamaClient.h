@@ -26,7 +26,7 @@ struct OllamaTimeouts
     std::chrono::milliseconds uploadStall{std::chrono::seconds(60)};
 };
 
-// The Ollama HTTP API used for deploying (ollama-api.md): one server URL, requests on the event loop through the
+// The Ollama HTTP API used for deploying (docs/ollama-notes.md): one server URL, requests on the event loop through the
 // injected QNetworkAccessManager, each returning an OllamaCall handle. Messages name the server URL.
 class OllamaClient : public QObject
 {

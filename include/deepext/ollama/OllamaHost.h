@@ -7,7 +7,7 @@
 
 namespace deepext::ollama {
 
-// OLLAMA_HOST read exactly as Ollama reads it (envconfig.Host / ConnectableHost, ollama-api.md §1.1), so the app
+// OLLAMA_HOST read exactly as Ollama reads it (envconfig/config.go Host, ConnectableHost), so the app
 // talks to the same server the `ollama` command would.
 class OllamaHost
 {

@@ -5,15 +5,15 @@
 
 namespace deepext::ollama {
 
-// An Ollama model name, [host/][namespace/]model[:tag], split and checked as Ollama does (types/model/name.go,
-// ollama-api.md §8).
+// An Ollama model name, [host/][namespace/]model[:tag], split and checked as Ollama does (types/model/name.go;
+// docs/ollama-notes.md, "Model names").
 class OllamaName
 {
 public:
     static constexpr const char* DefaultHost = "registry.ollama.ai";
     static constexpr const char* DefaultNamespace = "library";
     static constexpr const char* DefaultTag = "latest";
-    // Our own limit on the whole name we generate or accept (product.md: at most 80 characters).
+    // Our own limit on the whole name we generate or accept (at most 80 characters, docs/architecture.md, "Names").
     static constexpr std::size_t MaxLength = 80;
 
     // Splits like ParseName and fills in the defaults; check isValid() afterwards.

@@ -8,7 +8,7 @@ namespace deepext::ollama {
 class OllamaVersion
 {
 public:
-    // The first version whose /api/create takes JSON fields (files, template, ...), ollama-api.md §2.1.
+    // The first version whose /api/create takes JSON fields (files, template, ...): commit 86a622cbd, in v0.5.5.
     static OllamaVersion minimumForDeploy() { return OllamaVersion(0, 5, 5); }
 
     OllamaVersion() = default;
@@ -27,7 +27,7 @@ public:
     std::string toString() const;
 
     // Whether Ollama's safetensors converter at this version is known to handle config.json architectures[0]
-    // (ollama-api.md §4.5). False means "not known", not "certainly fails".
+    // (convert/convert.go LoadModelMetadata; docs/ollama-notes.md). False means "not known", not "certainly fails".
     bool isKnownToConvert(const std::string& architecture) const;
 
 private:

@@ -249,7 +249,8 @@ void Planner::planModule(const std::string& module, const ModuleParts& parts)
         ok = false;
     }
 
-    // Which base tensor? A LoRA on lm_head of a tied model lands on the input embedding (reference §3.10).
+    // Which base tensor? A LoRA on lm_head of a tied model lands on the input embedding (docs/peft-notes.md, "Tied
+    // embeddings").
     std::optional<std::string> weight = resolveBase(module + ".weight");
     bool tiedHead = false;
     if (!weight && (module == "lm_head" || endsWith(module, ".lm_head")) && isTiedModel()) {

@@ -9,7 +9,7 @@
 
 namespace deepext {
 
-// The non-weight files of the merged model directory (peft-lora-safetensors.md §5.4): config and generation
+// The non-weight files of the merged model directory (docs/peft-notes.md, "The model directory"): config and generation
 // config, tokenizer files, chat templates, processor configs, custom code, licence files. Tokenizer files and chat
 // templates found in the adapter directory override the base's: they describe the fine-tuned model.
 struct ModelFile

@@ -2,8 +2,6 @@
 
 #include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
-#include "deepext/ollama/ModelfileParser.h"
-#include "deepext/ollama/OllamaHost.h"
 #include "deepext/ollama/OllamaName.h"
 
 #include <QDir>
@@ -12,9 +10,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <array>
-#include <cctype>
-#include <functional>
 
 namespace deepext::ollama {
 namespace {
@@ -22,60 +17,6 @@ namespace {
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-// filepath.Match for the few patterns of §6.2: '*' within one path element, literal otherwise.
-bool globMatch(const std::string& pattern, const std::string& text)
-{
-    std::size_t p = 0;
-    std::size_t t = 0;
-    std::size_t starP = std::string::npos;
-    std::size_t starT = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            starP = p++;
-            starT = t;
-        } else if (p < pattern.size() && pattern[p] == text[t]) {
-            ++p;
-            ++t;
-        } else if (starP != std::string::npos && text[starT] != '/') {
-            p = starP + 1;
-            t = ++starT;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') {
-        ++p;
-    }
-    return p == pattern.size();
-}
-
-// io/fs.ValidPath: what /api/create accepts as a files key.
-bool isValidRelativePath(const std::string& path)
-{
-    if (path.empty() || path.front() == '/' || path.back() == '/') {
-        return false;
-    }
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        auto end = path.find('/', start);
-        if (end == std::string::npos) {
-            end = path.size();
-        }
-        const std::string element = path.substr(start, end - start);
-        if (element.empty() || element == "." || element == ".." || element.find('\\') != std::string::npos) {
-            return false;
-        }
-        start = end + 1;
-    }
-    return true;
 }
 
 QString formatStatus(const nlohmann::json& line)
@@ -129,51 +70,12 @@ QString Deployer::phaseName(Phase phase)
 
 std::optional<std::string> Deployer::canonicalQuantize(const std::string& quantize)
 {
-    for (const char* choice : {"no_quantization", "q8_0", "q4_K_M", "q4_K_S"}) {
-        if (lower(quantize) == lower(choice)) {
-            return std::string(choice);
-        }
-    }
-    return std::nullopt;
+    return DeployPreflight::canonicalQuantize(quantize);
 }
 
 std::vector<ManifestEntry> Deployer::selectFiles(const std::vector<ManifestEntry>& manifest)
 {
-    // The official client's order of preference for weights (parser/parser.go filesForModel).
-    const std::array<std::vector<const char*>, 6> weightKinds{{
-        {"model*.safetensors", "*/model*.safetensors"},
-        {"consolidated*.safetensors"},
-        {"pytorch_model*.bin"},
-        {"consolidated*.pth"},
-        {"*.gguf"},
-        {"*.bin"},
-    }};
-    auto matchesAny = [](const std::vector<const char*>& patterns, const std::string& path) {
-        return std::any_of(patterns.begin(), patterns.end(), [&](const char* p) { return globMatch(p, path); });
-    };
-    std::vector<ManifestEntry> selected;
-    for (const auto& kind : weightKinds) {
-        for (const ManifestEntry& entry : manifest) {
-            if (matchesAny(kind, entry.path)) {
-                selected.push_back(entry);
-            }
-        }
-        if (!selected.empty()) {
-            break;
-        }
-    }
-    const std::vector<const char*> extras{"*.json", "*/*.json", "tokenizer.model", "chat_template.jinja"};
-    for (const ManifestEntry& entry : manifest) {
-        if (entry.path == "model_card.json" || !matchesAny(extras, entry.path)) {
-            continue;
-        }
-        const bool already =
-            std::any_of(selected.begin(), selected.end(), [&](const ManifestEntry& s) { return s.path == entry.path; });
-        if (!already) {
-            selected.push_back(entry);
-        }
-    }
-    return selected;
+    return DeployPreflight::selectFiles(manifest);
 }
 
 void Deployer::start(DeployRequest request)
@@ -244,84 +146,22 @@ void Deployer::track(OllamaCall* call, Next next)
 
 bool Deployer::checkRequestLocally()
 {
-    const DeployRequest& r = m_request;
-    const QUrl url(r.serverUrl, QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || url.host().isEmpty() ||
-        (scheme != QStringLiteral("http") && scheme != QStringLiteral("https"))) {
-        fail(QStringLiteral("\"%1\" is not a usable Ollama server URL; expected http://host:port or https://host:port.")
-                 .arg(r.serverUrl));
+    PreflightDecision decision = DeployPreflight::checkRequest(m_request);
+    for (const QString& warning : decision.warnings) {
+        addWarning(warning);
+    }
+    if (!decision.ok()) {
+        fail(decision.error);
         return false;
     }
-    const auto quantize = canonicalQuantize(r.quantize);
-    if (!quantize) {
-        fail(QStringLiteral("Quantization \"%1\" is not supported; choose no_quantization, q8_0, q4_K_M or q4_K_S.")
-                 .arg(q(r.quantize)));
-        return false;
-    }
-    m_request.quantize = *quantize;
-    if (const std::string error = OllamaName::validationError(r.ollamaName); !error.empty()) {
-        fail(q(error).left(1).toUpper() + q(error).mid(1) + QLatin1Char('.'));
-        return false;
-    }
-    const bool hasTemplate = r.templateText && r.templateText->find_first_not_of(" \t\r\n") != std::string::npos;
-    if (!hasTemplate && !r.autodetectTemplate) {
-        fail(QStringLiteral(
-                 "There is no prompt template for %1: its base model has no Deployment Template File. Add one to the "
-                 "base "
-                 "model (deepext-cli base set-template TECH FILE, or Update Deployment Template File in the window), "
-                 "give "
-                 "one for this deploy (--template FILE), or let Ollama detect the template from tokenizer_config.json "
-                 "(--autodetect-template).")
-                 .arg(q(r.ollamaName)));
-        return false;
-    }
-    if (!r.parameters.is_object()) {
-        fail(QStringLiteral("The deploy parameters must be a JSON object of name: value."));
-        return false;
-    }
-    nlohmann::json parameters = nlohmann::json::object();
-    for (const auto& [key, value] : r.parameters.items()) {
-        if (ModelfileParser::isDeprecatedParameter(key)) {
-            addWarning(QStringLiteral("Parameter %1 is deprecated in Ollama and is not sent.").arg(q(key)));
-            continue;
-        }
-        if (const std::string error = ModelfileParser::typedValueError(key, value); !error.empty()) {
-            fail(QStringLiteral("Invalid deploy parameter: %1.").arg(q(error)));
-            return false;
-        }
-        parameters[key] = value;
-    }
-    m_request.parameters = parameters;
-    if (!r.messages.is_array()) {
-        fail(QStringLiteral("The deploy messages must be a JSON array of {role, content}."));
-        return false;
-    }
+    m_request = decision.request;
+    m_preflight = std::move(decision);
+    m_preflight.warnings.clear(); // reported
 
-    const std::vector<ManifestEntry> files = selectFiles(r.files);
-    const bool hasWeights = std::any_of(files.begin(), files.end(), [](const ManifestEntry& e) {
-        return globMatch("*.safetensors", e.path) || globMatch("*/*.safetensors", e.path) ||
-               globMatch("*.gguf", e.path);
-    });
-    if (!hasWeights) {
-        fail(QStringLiteral("The model in %1 has no weight files Ollama can import (model*.safetensors or *.gguf in "
-                            "its manifest).")
-                 .arg(r.modelDirectory));
-        return false;
-    }
-    const QDir directory(r.modelDirectory);
-    for (const ManifestEntry& entry : files) {
-        if (!isValidRelativePath(entry.path)) {
-            fail(QStringLiteral("The model card lists \"%1\", which is not a relative path inside the model.")
-                     .arg(q(entry.path)));
-            return false;
-        }
-        const auto digest = OllamaClient::blobDigest(entry.sha256);
-        if (!digest) {
-            fail(QStringLiteral("The model card has no valid SHA-256 for %1 (\"%2\"); verify the saved model.")
-                     .arg(q(entry.path), q(entry.sha256)));
-            return false;
-        }
+    // The files on disk must be the ones the card lists; their digests are used as they are (never re-hashed).
+    const QDir directory(m_request.modelDirectory);
+    for (const DeployFile& file : m_preflight.files) {
+        const ManifestEntry& entry = file.entry;
         const QString filePath = directory.filePath(q(entry.path));
         const QFileInfo info(filePath);
         if (!info.isFile()) {
@@ -335,19 +175,19 @@ bool Deployer::checkRequestLocally()
                      .arg(entry.size));
             return false;
         }
-        m_filesMap[entry.path] = digest->toStdString();
+        m_filesMap[entry.path] = file.digest.toStdString();
         const bool known =
-            std::any_of(m_blobs.begin(), m_blobs.end(), [&](const Blob& b) { return b.digest == *digest; });
+            std::any_of(m_blobs.begin(), m_blobs.end(), [&](const Blob& b) { return b.digest == file.digest; });
         if (!known) {
-            m_blobs.push_back({*digest, filePath, entry.path, entry.size});
+            m_blobs.push_back({file.digest, filePath, entry.path, entry.size});
         }
     }
 
-    m_client = new OllamaClient(m_network, url, this);
+    m_client = new OllamaClient(m_network, QUrl(m_request.serverUrl, QUrl::StrictMode), this);
     m_client->setTimeouts(m_timeouts);
-    if (!r.caFile.isEmpty()) {
+    if (!m_request.caFile.isEmpty()) {
         try {
-            m_client->setCaFile(r.caFile);
+            m_client->setCaFile(m_request.caFile);
         } catch (const Error& error) {
             fail(q(error.message()));
             return false;
@@ -373,27 +213,15 @@ void Deployer::onVersion(const OllamaResult& result)
     }
     const std::string text = result.json["version"].get<std::string>();
     m_outcome.serverVersion = text;
-    m_version = OllamaVersion::parse(text);
-    const QString server = m_client->serverDisplay();
-    if (!m_version.isValid()) {
-        addWarning(QStringLiteral("Ollama at %1 reports the version \"%2\", which is not a version number; "
-                                  "continuing as if it were current.")
-                       .arg(server, q(text)));
-    } else if (!m_version.supportsJsonCreate()) {
-        fail(QStringLiteral("Ollama at %1 is version %2, too old to deploy to: deploying needs Ollama 0.5.5 or later. "
-                            "Upgrade Ollama and try again.")
-                 .arg(server, q(text)));
+    PreflightDecision decision = DeployPreflight::checkServer(std::move(m_preflight), text, m_client->serverDisplay());
+    for (const QString& warning : decision.warnings) {
+        addWarning(warning);
+    }
+    if (!decision.ok()) {
+        fail(decision.error);
         return;
     }
-    const std::string& architecture = m_request.architecture;
-    if (architecture.empty()) {
-        addWarning(QStringLiteral("The model's config.json names no architecture; Ollama will probably refuse it "
-                                  "(unknown architecture)."));
-    } else if (!m_version.isKnownToConvert(architecture)) {
-        addWarning(QStringLiteral("Ollama %1 is not known to convert the architecture %2; the deploy goes on, but "
-                                  "Ollama may answer \"unsupported architecture\" after the upload.")
-                       .arg(q(text), q(architecture)));
-    }
+    m_preflight = std::move(decision);
     checkBlobs();
 }
 

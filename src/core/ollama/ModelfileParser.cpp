@@ -42,7 +42,8 @@ struct ParamSpec
     ParamType type;
 };
 
-// api.Options / Runner fields that a Modelfile may set (ollama-api.md §6.3).
+// api.Options / Runner fields that a Modelfile may set (api/types.go FormatParams; docs/ollama-notes.md, "Parameter
+// types").
 constexpr std::array<ParamSpec, 20> ParamSpecs{{
     {"num_keep", ParamType::Int},
     {"seed", ParamType::Int},

@@ -13,9 +13,9 @@ struct ArchitectureSupport
     OllamaVersion until; // first version without it; invalid: still supported
 };
 
-// Where ollama-api.md §4.5 gives a version we use it; v0.5.5 had Llama, Mistral, Mixtral, Gemma, Gemma 2, Phi-3 and
-// BERT; Gemma 3 arrived in v0.6.0 and Mistral 3 with v0.6.5. For the rest only the snapshot (v0.33.0) is certain,
-// so older servers get a warning, never a refusal.
+// Where Ollama's history gives a version we use it (convert/convert.go LoadModelMetadata at each tag); v0.5.5 had
+// Llama, Mistral, Mixtral, Gemma, Gemma 2, Phi-3 and BERT; Gemma 3 arrived in v0.6.0 and Mistral 3 with v0.6.5. For the
+// rest only the snapshot (v0.33.0) is certain, so older servers get a warning, never a refusal.
 const OllamaVersion V055(0, 5, 5);
 const OllamaVersion Snapshot(0, 33, 0);
 

@@ -1,6 +1,6 @@
-// The stand-in Ollama server against the tables of ollama-api.md (§1-§10): raw HTTP over QTcpSocket, so every
-// status, header and byte of the answers is checked. The server runs on its own thread, so these blocking
-// sockets in the test thread are fine.
+// The stand-in Ollama server against the real server's behaviour (docs/ollama-notes.md): raw HTTP over QTcpSocket, so
+// every status, header and byte of the answers is checked. The server runs on its own thread, so these blocking sockets
+// in the test thread are fine.
 #include "fakeollama/FakeOllamaServer.h"
 
 #include "fakeollama/HttpRequestParser.h"

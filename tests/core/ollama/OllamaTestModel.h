@@ -3,8 +3,8 @@
 // Helpers shared by the Ollama client and deployer tests: a small but structurally valid safetensors model in a
 // temporary directory (with its manifest, as a model card lists it) and a way to wait on the event loop.
 
+#include "deepext/base/ManifestEntry.h"
 #include "deepext/base/Sha256.h"
-#include "deepext/merge/MergeTypes.h"
 
 #include <QDir>
 #include <QEventLoop>

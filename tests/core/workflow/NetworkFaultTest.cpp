@@ -1,4 +1,4 @@
-// A deploy against a server that fails in each way a network fails (ollama-api.md §10 stand-in, real HTTP on
+// A deploy against a server that fails in each way a network fails (the stand-in of docs/ollama-notes.md, real HTTP on
 // loopback): every one ends with a message naming the server and what to do, and a "failed" record that says the
 // same, and a later deploy to a working server succeeds.
 #include "CannedServer.h"

@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationName(QStringLiteral("deepext-fake-ollama"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("A stand-in Ollama server for tests (ollama-api.md §10)."));
+    parser.setApplicationDescription(QStringLiteral("A stand-in Ollama server for tests and benches."));
     parser.addHelpOption();
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port on 127.0.0.1 (0: any)."),
                                         QStringLiteral("N"), QStringLiteral("0"));

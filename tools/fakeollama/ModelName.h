@@ -12,7 +12,7 @@ public:
     static constexpr const char* kDefaultNamespace = "library";
     static constexpr const char* kDefaultTag = "latest";
 
-    // Splits and fills defaults; isValid() tells whether every part obeys the §8 rules.
+    // Splits and fills defaults; isValid() tells whether every part obeys the rules of types/model/name.go.
     static ModelName parse(const QString& raw);
 
     bool isValid() const;

@@ -1,28 +1,26 @@
 #pragma once
 
-#include "CreatePlanner.h"
+#include "BlobUpload.h"
+#include "CreateStreamPlayer.h"
 #include "HttpRequestParser.h"
+#include "HttpResponse.h"
+#include "ResponseChannel.h"
 #include "ServerState.h"
 
 #include <QByteArray>
-#include <QFile>
 #include <QObject>
-#include <QPointer>
 #include <QTcpSocket>
 
-#include <nlohmann/json.hpp>
-
+#include <functional>
 #include <memory>
-
-namespace deepext {
-class Sha256;
-}
 
 namespace deepext::fake {
 
-// One client connection on the server thread: parses requests as bytes arrive, streams uploads to disk, routes
-// to the Ollama handlers and plays out create streams step by step (so faults can hold, break or cut them).
-class HttpConnection : public QObject
+// One client connection on the server thread, the transport: parses requests as bytes arrive, streams uploads to
+// disk (with the drop and stall faults), answers the way Go's net/http does (early answers, drains, closes) and
+// hands complete requests to the endpoint handlers (ServerHandlers, ModelHandlers, BlobHandlers) and creates to a
+// CreateStreamPlayer.
+class HttpConnection : public QObject, private ResponseChannel
 {
     Q_OBJECT
 
@@ -30,7 +28,7 @@ public:
     HttpConnection(QTcpSocket* socket, ServerState& state, int id, QObject* parent = nullptr);
     ~HttpConnection() override;
 
-    bool isHeld() const { return m_held; }
+    bool isHeld() const { return m_create && m_create->isHeld(); }
     bool isStalled() const { return m_stalled; }
     void releaseHold();
     void releaseStall();
@@ -49,42 +47,33 @@ private:
         Upload,
     };
 
-    struct Response
-    {
-        int status = 200;
-        QByteArray contentType;
-        QByteArray body;
-    };
-
     void pump();
+    // Caps the next body slice for the upload faults; false when reading stops here (dropped or stalled).
+    bool applyUploadFaults(std::size_t& maxBody);
     void onHead();
     void onBody(QByteArrayView data);
     void onComplete();
     void onDisconnected();
+    // The response to a complete request with a buffered body (everything but uploads and creates).
+    HttpResponse respond() const;
 
-    // Routes a complete request (buffered body) to its handler.
-    Response route();
-    Response handleShow();
-    Response handleDelete();
-    Response handleCopy();
-    Response handleTags();
-    Response finishUpload();
-    bool hostAllowed() const;
-
-    void send(const Response& response, bool close = false);
+    void writeResponse(const HttpResponse& response, bool close = false);
     // Answers before the body was read, as Go handlers do: a small rest is drained, a large one closes the
     // connection after a half-close and a short drain (net/http's rstAvoidanceDelay).
-    void sendEarly(const Response& response);
+    void sendEarly(const HttpResponse& response);
     void finishResponse(bool close);
     void closeAfterDrain();
+    void resumeReading();
 
-    void startCreate(CreatePlan plan);
-    void advanceCreate();
-    void writeChunk(const QByteArray& data);
-    void endCreate(bool close);
+    // ResponseChannel, for the create stream.
+    bool isClosing() const override { return m_closing; }
+    void send(const HttpResponse& response) override;
+    void startChunked(const QByteArray& contentType) override;
+    void writeChunk(const QByteArray& data) override;
+    void endChunked() override;
+    void cut() override;
 
     void updateRecord(const std::function<void(RecordedRequest&)>& change);
-    void discardUpload();
 
     QTcpSocket* m_socket;
     ServerState& m_state;
@@ -102,23 +91,16 @@ private:
     bool m_busy = false;      // a create stream is playing; later pipelined requests wait
     bool m_closing = false;
     bool m_draining = false;
+    bool m_closedEmitted = false;
 
     // Upload state.
     QString m_uploadDigest;
-    std::unique_ptr<QFile> m_upload;
-    std::unique_ptr<Sha256> m_hash;
-    QString m_uploadError;
+    std::unique_ptr<BlobUpload> m_upload;
     qint64 m_dropAfter = -1;
     qint64 m_stallAfter = -1;
     bool m_stalled = false;
 
-    // Create stream state.
-    CreatePlan m_plan;
-    std::size_t m_step = 0;
-    bool m_streamStarted = false;
-    bool m_held = false;
-    nlohmann::json m_lastLine;
-    int m_lineDelayMs = 0;
+    std::unique_ptr<CreateStreamPlayer> m_create;
 };
 
 } // namespace deepext::fake

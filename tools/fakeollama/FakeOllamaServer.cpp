@@ -94,7 +94,7 @@ bool FakeOllamaServer::setTls(const QString& certificateFile, const QString& key
 bool FakeOllamaServer::listen(quint16 port)
 {
     if (!m_started) {
-        // A server start prunes blobs no model uses (§3.3).
+        // A server start prunes blobs no model uses (server/images.go PruneLayers).
         m_started = true;
         const bool grace = m_state->version().pruneGracePeriod();
         m_state->store().pruneUnusedBlobs(grace ? std::chrono::hours(1) : std::chrono::seconds(0));

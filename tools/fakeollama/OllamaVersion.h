@@ -15,7 +15,7 @@ public:
     // True when this version is at least major.minor.patch.
     bool atLeast(int major, int minor, int patch) const;
 
-    // The eras of ollama-api.md §2.1.
+    // The eras of docs/ollama-notes.md, "Versions".
     bool legacyCreate() const { return !atLeast(0, 5, 5); }       // Modelfile text, server-side parse
     bool inlineErrorStatus() const { return !atLeast(0, 12, 6); } // errors as 200 + NDJSON line
     bool narrowQuantizeSet() const { return atLeast(0, 6, 9); }   // F32..Q8_0 only

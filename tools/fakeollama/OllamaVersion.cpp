@@ -20,7 +20,7 @@ OllamaVersion::OllamaVersion(const QString& text)
 
 bool OllamaVersion::atLeast(int major, int minor, int patch) const
 {
-    // A source build reports 0.0.0 and has the current API (ollama-api.md §2).
+    // A source build reports 0.0.0 and has the current API (version/version.go).
     if (m_major == 0 && m_minor == 0 && m_patch == 0) {
         return true;
     }

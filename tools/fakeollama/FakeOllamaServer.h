@@ -21,9 +21,10 @@ namespace deepext::fake {
 class ServerState;
 class ServerWorker;
 
-// A stand-in Ollama server on 127.0.0.1 that enforces what ollama-api.md §10 describes, records every request
-// and can be told to misbehave. It serves from its own thread, so a test may block (QProcess::waitForFinished, a
-// synchronous client) while it answers; every method here is safe to call from the test thread.
+// A stand-in Ollama server on 127.0.0.1 that enforces what docs/ollama-notes.md lists ("What the stand-in enforces"),
+// records every request and can be told to misbehave. It serves from its own thread, so a test may block
+// (QProcess::waitForFinished, a synchronous client) while it answers; every method here is safe to call from the test
+// thread.
 class FakeOllamaServer : public QObject
 {
     Q_OBJECT
