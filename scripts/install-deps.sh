@@ -9,7 +9,13 @@ packages=(
     nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
     uuid-dev libssl-dev openssl libyaml-cpp-dev
     xvfb xauth time
+    # The desktop integration's validators and man, for the tests (tests/packaging).
+    desktop-file-utils appstream man-db groff-base gzip
 )
+# The Debian package's tools (scripts/package.sh, scripts/check-package.sh).
+if [ "${DEEPEXT_WITH_PACKAGING:-0}" = 1 ]; then
+    packages+=(dpkg-dev file lintian)
+fi
 if [ "${DEEPEXT_WITH_CLANG:-0}" = 1 ]; then
     packages+=(clang libclang-rt-14-dev)
 fi
