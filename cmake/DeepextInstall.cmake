@@ -156,7 +156,7 @@ function(deepext_add_packaging_test_paths target)
     find_program(DEEPEXT_GROFF groff REQUIRED)
     find_program(DEEPEXT_MAN man REQUIRED)
     find_program(DEEPEXT_BASH bash REQUIRED)
-    add_dependencies(${target} deepext_desktop_integration deepext deepext-cli)
+    add_dependencies(${target} deepext_desktop_integration deepext deepext-cli deepext-helpgen)
     string(REPLACE ";" " " _sizes "${DEEPEXT_ICON_SIZES}")
     target_compile_definitions(${target} PRIVATE
         DEEPEXT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
@@ -166,6 +166,7 @@ function(deepext_add_packaging_test_paths target)
         DEEPEXT_RELEASE_DATE="${DEEPEXT_RELEASE_DATE}"
         DEEPEXT_ICON_SIZES="${_sizes}"
         DEEPEXT_CMAKE="${CMAKE_COMMAND}"
+        DEEPEXT_HELPGEN_PATH="$<TARGET_FILE:deepext-helpgen>"
         DEEPEXT_DESKTOP_FILE_VALIDATE="${DEEPEXT_DESKTOP_FILE_VALIDATE}"
         DEEPEXT_APPSTREAMCLI="${DEEPEXT_APPSTREAMCLI}"
         DEEPEXT_GROFF="${DEEPEXT_GROFF}"

@@ -7,10 +7,11 @@
 namespace deepext::helpgen {
 namespace {
 
-// Words that go into the script unquoted: command names, option names, placeholders.
+// Words that go into the script's double-quoted lists, which compgen -W expands: command names, option names,
+// placeholders. Nothing that expands, quotes or splits.
 QString checkedWord(const QString& word)
 {
-    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_.:=<>-]+$"));
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_.:=<>|,+/@%\\[\\]-]+$"));
     if (!safe.match(word).hasMatch()) {
         throw std::runtime_error("'" + word.toStdString() + "' cannot be completed safely (unexpected characters)");
     }
