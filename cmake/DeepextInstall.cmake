@@ -172,4 +172,8 @@ function(deepext_add_packaging_test_paths target)
         DEEPEXT_GROFF="${DEEPEXT_GROFF}"
         DEEPEXT_MAN="${DEEPEXT_MAN}"
         DEEPEXT_BASH="${DEEPEXT_BASH}")
+    if(DEEPEXT_SANITIZE)
+        # Sanitizer runtimes keep each check's source file name in the binary, by design.
+        target_compile_definitions(${target} PRIVATE DEEPEXT_SANITIZED=1)
+    endif()
 endfunction()
