@@ -10,7 +10,13 @@ packages=(
     nlohmann-json3-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
     uuid-dev libssl-dev openssl libyaml-cpp-dev libsentencepiece-dev
     xvfb xauth time
+    # The desktop integration's validators and man, for the tests (tests/packaging).
+    desktop-file-utils appstream man-db groff-base gzip
 )
+# The Debian package's tools (scripts/package.sh, scripts/check-package.sh).
+if [ "${DEEPEXT_WITH_PACKAGING:-0}" = 1 ]; then
+    packages+=(dpkg-dev file lintian)
+fi
 # CI's extras: clang for the sanitizer lane and the fuzz targets, clang-format 14 for the formatting check.
 if [ "${DEEPEXT_WITH_CLANG:-0}" = 1 ]; then
     packages+=(clang libclang-rt-14-dev clang-format-14)

@@ -16,6 +16,7 @@ public:
     void add(std::unique_ptr<Command> subcommand);
     int execute(CommandContext& context, const QStringList& arguments) override;
     std::string usage() const;
+    const std::vector<std::unique_ptr<Command>>& subcommands() const { return m_subcommands; }
 
 private:
     std::vector<std::unique_ptr<Command>> m_subcommands;

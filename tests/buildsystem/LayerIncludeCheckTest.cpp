@@ -56,7 +56,7 @@ public:
             fs::copy(SourceDir / dir, m_root / dir, fs::copy_options::recursive);
         }
         if (content == Content::ProductProject) {
-            for (const char* dir : {"cmake", "ui", "resources"}) {
+            for (const char* dir : {"cmake", "ui", "resources", "packaging"}) {
                 fs::copy(SourceDir / dir, m_root / dir, fs::copy_options::recursive);
             }
             fs::copy_file(SourceDir / "CMakeLists.txt", m_root / "CMakeLists.txt");
