@@ -39,6 +39,12 @@ AddBaseModelDialog::AddBaseModelDialog(AppContext& context, QWidget* parent)
 
 AddBaseModelDialog::~AddBaseModelDialog() = default;
 
+void AddBaseModelDialog::setFolder(const QString& folder)
+{
+    m_ui->folderLineEdit->setText(folder);
+    m_ui->technicalNameLineEdit->setFocus(Qt::OtherFocusReason);
+}
+
 void AddBaseModelDialog::validate()
 {
     const QString name = m_ui->technicalNameLineEdit->text().trimmed();

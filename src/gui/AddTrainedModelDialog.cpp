@@ -58,6 +58,12 @@ AddTrainedModelDialog::AddTrainedModelDialog(AppContext& context, QWidget* paren
 
 AddTrainedModelDialog::~AddTrainedModelDialog() = default;
 
+void AddTrainedModelDialog::setFolder(const QString& folder)
+{
+    m_ui->folderLineEdit->setText(folder);
+    m_ui->trainNameLineEdit->setFocus(Qt::OtherFocusReason);
+}
+
 int AddTrainedModelDialog::baseCount() const
 {
     return m_ui->baseComboBox->count();

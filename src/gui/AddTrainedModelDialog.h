@@ -23,6 +23,8 @@ public:
     ~AddTrainedModelDialog() override;
 
     bool isBusy() const { return m_busy; }
+    // Fills in the folder (one dropped on the page) and moves on to the name.
+    void setFolder(const QString& folder);
     int baseCount() const;
 
 signals:

@@ -4,7 +4,9 @@
 #include "gui/JobTracker.h"
 #include "gui/WorkspaceWatcher.h"
 
+#include <QDesktopServices>
 #include <QNetworkAccessManager>
+#include <QUrl>
 
 namespace deepext::gui {
 
@@ -16,6 +18,7 @@ AppContext::AppContext(Workspace workspace, IUserPrompts& prompts, QObject* pare
     , m_network(new QNetworkAccessManager(this))
     , m_jobs(new JobTracker(this))
     , m_watcher(new WorkspaceWatcher(m_workspace, this))
+    , m_folderOpener([](const QString& folder) { QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); })
 {
     // A callback that threw is an error the user sees, never the end of the process.
     connect(m_runner, &JobRunner::callbackFailed, this,
@@ -27,6 +30,13 @@ AppContext::AppContext(Workspace workspace, IUserPrompts& prompts, QObject* pare
 AppContext::~AppContext()
 {
     shutdown();
+}
+
+void AppContext::openFolder(const QString& folder) const
+{
+    if (m_folderOpener) {
+        m_folderOpener(folder);
+    }
 }
 
 void AppContext::shutdown()

@@ -57,6 +57,12 @@ public:
     // Asks running jobs to stop (aboutToShutdown) and waits for the pool: nothing outlives the window.
     void shutdown();
 
+    // Opens a folder in the user's file manager. Every Open Folder of the window goes through here, so a test can
+    // record what would have been opened instead of starting a file manager.
+    using FolderOpener = std::function<void(const QString& folder)>;
+    void setFolderOpener(FolderOpener opener) { m_folderOpener = std::move(opener); }
+    void openFolder(const QString& folder) const;
+
 signals:
     void aboutToShutdown();
     // Our own writes announce themselves at once instead of waiting for the file watcher's debounce.
@@ -72,6 +78,7 @@ private:
     QNetworkAccessManager* m_network;
     JobTracker* m_jobs;
     WorkspaceWatcher* m_watcher;
+    FolderOpener m_folderOpener;
 };
 
 } // namespace deepext::gui

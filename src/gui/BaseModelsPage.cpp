@@ -8,9 +8,14 @@
 #include "gui/AddBaseModelDialog.h"
 #include "gui/AppContext.h"
 #include "gui/BaseModelListModel.h"
+#include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
+#include "gui/FolderDrop.h"
 #include "gui/IUserPrompts.h"
-#include "gui/MarkdownPane.h"
+#include "gui/LayoutMemory.h"
+
+#include <QDragEnterEvent>
+#include <QDropEvent>
 
 namespace deepext::gui {
 
@@ -25,11 +30,17 @@ BaseModelsPage::BaseModelsPage(AppContext& context, QWidget* parent)
     m_ui->baseModelsListView->setModel(m_model);
     m_ui->baseModelsSplitter->setStretchFactor(0, 2);
     m_ui->baseModelsSplitter->setStretchFactor(1, 3);
+    if (!LayoutMemory::keep(m_ui->baseModelsSplitter, QStringLiteral("BaseModelsPage/splitter"))) {
+        m_ui->baseModelsSplitter->setSizes({300, 700}); // in proportion: the card gets the room
+    }
+    m_ui->baseCardPane->setFolderOpener([this](const QString& folder) { m_context.openFolder(folder); });
+    // A model folder dropped anywhere on the page opens Add Base Model with it.
+    setAcceptDrops(true);
     connect(m_ui->baseModelsListView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &BaseModelsPage::showFacts);
     // A reload that changes the shown record (a new template) updates the pane.
     connect(m_model, &QAbstractItemModel::dataChanged, this, &BaseModelsPage::showFacts);
-    connect(m_ui->addBaseModelButton, &QPushButton::clicked, this, &BaseModelsPage::addBaseModel);
+    connect(m_ui->addBaseModelButton, &QPushButton::clicked, this, [this] { addBaseModel(); });
     connect(m_ui->updateTemplateButton, &QPushButton::clicked, this, &BaseModelsPage::updateTemplate);
     connect(&m_context, &AppContext::registryChanged, this, &BaseModelsPage::reload);
     m_loader->setJob([workspace = m_context.workspace()] { return workspace.baseModels(); },
@@ -81,24 +92,36 @@ void BaseModelsPage::showFacts()
     const BaseModelRecord* record = m_model->find(currentName());
     m_ui->updateTemplateButton->setEnabled(record != nullptr);
     if (!record) {
-        m_factsShown.clear();
-        m_ui->baseFactsTextBrowser->clear();
+        m_ui->baseCardPane->clear();
         return;
     }
-    // Facts come from the registry already in memory: no disk work here.
-    const QString markdown = QString::fromStdString(ModelCardRenderer::baseModel(*record, CardFormat::Markdown));
-    if (markdown != m_factsShown) {
-        m_factsShown = markdown;
-        MarkdownPane::show(m_ui->baseFactsTextBrowser, markdown);
-    }
+    // Facts come from the registry already in memory: no disk work here. An unchanged card is left as it is.
+    m_ui->baseCardPane->showDocument(ModelCardRenderer::baseModelDocument(*record));
 }
 
-void BaseModelsPage::addBaseModel()
+void BaseModelsPage::addBaseModel(const QString& folder)
 {
     auto* dialog = new AddBaseModelDialog(m_context, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!folder.isEmpty()) {
+        dialog->setFolder(folder);
+    }
     connect(dialog, &AddBaseModelDialog::added, this, &BaseModelsPage::reload);
     dialog->open();
+}
+
+void BaseModelsPage::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (FolderDrop::offersUrls(event->mimeData())) {
+        event->acceptProposedAction();
+    }
+}
+
+void BaseModelsPage::dropEvent(QDropEvent* event)
+{
+    event->acceptProposedAction();
+    FolderDrop::resolve(m_context, this, event->mimeData(), tr("base model"), tr("config.json and *.safetensors"),
+                        [this](const QString& folder) { addBaseModel(folder); });
 }
 
 void BaseModelsPage::updateTemplate()

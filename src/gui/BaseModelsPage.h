@@ -15,8 +15,8 @@ class AppContext;
 class BaseModelListModel;
 class CoalescedLoader;
 
-// Registered base models: list, facts and Deployment Template File; Add Base Model and Update Deployment Template
-// File (both write the registry on the worker pool).
+// Registered base models: list, facts and Deployment Template File; Add Base Model (also by dropping a model folder
+// on the page) and Update Deployment Template File (both write the registry on the worker pool).
 class BaseModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -37,8 +37,13 @@ signals:
     void templateUpdated(const QString& technicalName);
 
 public slots:
-    void addBaseModel();
+    // Opens Add Base Model, with `folder` filled in when given.
+    void addBaseModel(const QString& folder = {});
     void updateTemplate();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void showFacts();
@@ -47,7 +52,6 @@ private:
     AppContext& m_context;
     BaseModelListModel* m_model;
     CoalescedLoader* m_loader;
-    QString m_factsShown; // what the facts pane shows, so an unchanged reload does not re-render it
 };
 
 } // namespace deepext::gui

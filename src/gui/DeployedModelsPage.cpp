@@ -3,14 +3,19 @@
 #include "ui_DeployedModelsPage.h"
 
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCardRenderer.h"
 #include "deepext/workflow/DeploymentMaintenance.h"
 #include "gui/AppContext.h"
+#include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
 #include "gui/DeploymentTableModel.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
+#include "gui/LayoutMemory.h"
 
+#include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QShowEvent>
 #include <QSortFilterProxyModel>
 
 namespace deepext::gui {
@@ -30,8 +35,22 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     m_proxy->setDynamicSortFilter(true);
     m_proxy->sort(DeploymentTableModel::NameColumn, Qt::DescendingOrder); // newest first, like the saved models
     m_ui->deploymentsTableView->setModel(m_proxy);
-    connect(m_ui->deploymentsTableView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &DeployedModelsPage::updateButtons);
+    // Column widths as the user left them; the first load sizes them to their contents otherwise.
+    m_headerRestored = LayoutMemory::keep(m_ui->deploymentsTableView->horizontalHeader(),
+                                          QStringLiteral("DeployedModelsPage/deploymentsTable"));
+    m_ui->deployedModelsSplitter->setStretchFactor(0, 1);
+    m_ui->deployedModelsSplitter->setStretchFactor(1, 2);
+    if (!LayoutMemory::keep(m_ui->deployedModelsSplitter, QStringLiteral("DeployedModelsPage/splitter"))) {
+        m_ui->deployedModelsSplitter->setSizes({250, 400}); // in proportion: the card gets the room
+    }
+    m_ui->deploymentCardPane->setAccessibleName(tr("Deployment details"));
+    m_ui->deploymentCardPane->setFolderOpener([this](const QString& folder) { m_context.openFolder(folder); });
+    connect(m_ui->deploymentsTableView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateButtons();
+        showDetails();
+    });
+    // A reload that changes the selected record (a refresh, a removal) updates its pane.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &DeployedModelsPage::showDetails);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
     connect(m_maintenance, &DeploymentMaintenance::finished, this,
@@ -55,12 +74,10 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
                                  tr("The deployment records could not be read: %1").arg(outcome.failure.message));
                              return;
                          }
-                         const bool first = m_loader->completedRuns() == 0;
                          m_model->setRows(std::move(*outcome.value));
-                         if (first) {
-                             m_ui->deploymentsTableView->resizeColumnsToContents();
-                         }
+                         fitColumns();
                          updateButtons();
+                         showDetails();
                          emit loaded(m_model->rowCount());
                      });
     updateButtons();
@@ -149,6 +166,47 @@ void DeployedModelsPage::removeSelected()
     m_ui->statusLabel->setText(tr("Removing %1…").arg(name));
     updateButtons();
     m_maintenance->undeploy(name.toStdString());
+}
+
+void DeployedModelsPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    fitColumns();
+}
+
+void DeployedModelsPage::fitColumns()
+{
+    // Once, when there are records and the table has its real width, unless the user's widths were restored.
+    if (m_headerRestored || m_columnsFitted || m_model->rowCount() == 0 || !isVisible()) {
+        return;
+    }
+    m_columnsFitted = true;
+    QTableView* table = m_ui->deploymentsTableView;
+    table->resizeColumnsToContents();
+    QHeaderView* header = table->horizontalHeader();
+    const int excess = header->length() - table->viewport()->width();
+    if (excess <= 0) {
+        return;
+    }
+    // The two long names give way in proportion to their widths (their text is elided in the middle, keeping the
+    // "_d_<4 hex>_<quant>" end), never below a quarter of it.
+    const int name = header->sectionSize(DeploymentTableModel::NameColumn);
+    const int saved = header->sectionSize(DeploymentTableModel::SavedModelColumn);
+    const int nameCut = std::min(name * 3 / 4, excess * name / std::max(1, name + saved));
+    const int savedCut = std::min(saved * 3 / 4, excess - nameCut);
+    header->resizeSection(DeploymentTableModel::NameColumn, name - nameCut);
+    header->resizeSection(DeploymentTableModel::SavedModelColumn, saved - savedCut);
+}
+
+void DeployedModelsPage::showDetails()
+{
+    const QModelIndex index = currentSourceIndex();
+    if (!index.isValid()) {
+        m_ui->deploymentCardPane->clear();
+        return;
+    }
+    // The record is in memory: no disk work here. An unchanged record leaves the pane as it is.
+    m_ui->deploymentCardPane->showDocument(ModelCardRenderer::deploymentDocument(m_model->rowAt(index.row())));
 }
 
 void DeployedModelsPage::updateButtons()

@@ -21,9 +21,10 @@ class AppContext;
 class CoalescedLoader;
 class DeploymentTableModel;
 
-// Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time. Refresh
-// asks each Ollama what it still has; Remove from Ollama deletes the model there (the record stays, marked removed).
-// The selection is kept by deploy UUID across reloads; the registry is read and written only off the GUI thread.
+// Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time, and the
+// selected record's details in a card pane below. Refresh asks each Ollama what it still has; Remove from Ollama
+// deletes the model there (the record stays, marked removed). The selection is kept by deploy UUID across reloads;
+// the registry is read and written only off the GUI thread. Column widths are remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -49,8 +50,14 @@ public slots:
     void refreshFromServers();
     void removeSelected();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void updateButtons();
+    void showDetails();
+    // Sizes the columns to their contents the first time, fitting the table's width by eliding the long names.
+    void fitColumns();
     QModelIndex currentSourceIndex() const;
 
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
@@ -60,6 +67,8 @@ private:
     CoalescedLoader* m_loader;
     DeploymentMaintenance* m_maintenance;
     bool m_busy = false;
+    bool m_headerRestored = false;
+    bool m_columnsFitted = false;
     int m_job = 0;
 };
 

@@ -1,8 +1,35 @@
 #include "gui/DeploymentTableModel.h"
 
 #include "gui/SavedModelListModel.h"
+#include "gui/StatusBadge.h"
+
+#include <QHash>
+#include <QIcon>
+#include <QPainter>
+#include <QPixmap>
 
 namespace deepext::gui {
+namespace {
+
+// A dot in the status's badge colour, so the column reads at a glance as the card pane's badges do.
+QIcon statusDot(const QString& status)
+{
+    static QHash<QString, QIcon> dots;
+    if (const auto found = dots.constFind(status); found != dots.constEnd()) {
+        return *found;
+    }
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(StatusBadge::colorFor(status));
+    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    painter.end();
+    return *dots.insert(status, QIcon(pixmap));
+}
+
+} // namespace
 
 DeploymentTableModel::DeploymentTableModel(QObject* parent)
     : KeyedRowsModel<DeploymentRecord>(parent)
@@ -35,6 +62,11 @@ QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
         return QString::fromStdString(record.ollamaName);
     case StartedAtRole:
         return QString::fromStdString(record.startedAt);
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn) {
+            return statusDot(QString::fromUtf8(deploymentStatusName(record.status)));
+        }
+        return {};
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
         break;

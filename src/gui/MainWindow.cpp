@@ -18,6 +18,7 @@
 #include "gui/SavedModelsPage.h"
 #include "gui/TrainedModelsPage.h"
 
+#include <QAbstractButton>
 #include <QCloseEvent>
 #include <QDir>
 #include <QLabel>
@@ -71,6 +72,10 @@ MainWindow::MainWindow(const Workspace& workspace, IUserPrompts& prompts, QWidge
         updateActions();
     });
 
+    // The dock's own close button shows only an icon; say what it does.
+    if (auto* close = m_ui->logDockWidget->findChild<QAbstractButton*>(QStringLiteral("qt_dockwidget_closebutton"))) {
+        close->setToolTip(tr("Hide the log (View → Log shows it again)"));
+    }
     m_ui->logListView->setModel(m_logModel);
     connect(m_logModel, &QAbstractItemModel::rowsInserted, m_ui->logListView, &QListView::scrollToBottom);
     m_ui->viewMenu->addAction(m_ui->logDockWidget->toggleViewAction());

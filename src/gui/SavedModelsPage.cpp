@@ -6,19 +6,21 @@
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/SavedModelOperations.h"
 #include "gui/AppContext.h"
+#include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
 #include "gui/DeployDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
-#include "gui/MarkdownPane.h"
+#include "gui/LayoutMemory.h"
 #include "gui/SavedModelDelegate.h"
 #include "gui/SavedModelListModel.h"
 #include "gui/SavedModelScanner.h"
 
-#include <QDesktopServices>
+#include <QApplication>
+#include <QClipboard>
 #include <QItemSelectionModel>
+#include <QMenu>
 #include <QSortFilterProxyModel>
-#include <QUrl>
 
 namespace deepext::gui {
 
@@ -41,8 +43,13 @@ SavedModelsPage::SavedModelsPage(AppContext& context, QWidget* parent)
     m_ui->savedModelsListView->setItemDelegate(new SavedModelDelegate(m_ui->savedModelsListView));
     m_ui->savedModelsSplitter->setStretchFactor(0, 2);
     m_ui->savedModelsSplitter->setStretchFactor(1, 3);
+    if (!LayoutMemory::keep(m_ui->savedModelsSplitter, QStringLiteral("SavedModelsPage/splitter"))) {
+        m_ui->savedModelsSplitter->setSizes({400, 600}); // in proportion: the card gets the room
+    }
     m_ui->verifyProgressBar->hide();
     m_ui->cancelVerifyButton->hide();
+    m_ui->cardPane->setFolderOpener([this](const QString& folder) { m_context.openFolder(folder); });
+    createContextMenu();
 
     connect(m_ui->filterLineEdit, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_proxy->setFilterFixedString(text);
@@ -54,6 +61,9 @@ SavedModelsPage::SavedModelsPage(AppContext& context, QWidget* parent)
     connect(m_ui->deleteButton, &QPushButton::clicked, this, &SavedModelsPage::deleteSelected);
     connect(m_ui->verifyButton, &QPushButton::clicked, this, &SavedModelsPage::verifySelected);
     connect(m_ui->openFolderButton, &QPushButton::clicked, this, &SavedModelsPage::openFolder);
+    // Enter (or a double click) on a model deploys it; Delete is the window's Delete action.
+    connect(m_ui->savedModelsListView, &QListView::activated, this, &SavedModelsPage::deploySelected);
+    connect(m_ui->savedModelsListView, &QWidget::customContextMenuRequested, this, &SavedModelsPage::showContextMenu);
     connect(m_ui->cancelVerifyButton, &QPushButton::clicked, this, [this] {
         if (m_verifyCancel) {
             m_verifyCancel->store(true);
@@ -151,7 +161,7 @@ void SavedModelsPage::onCurrentChanged()
     if (name.isEmpty()) {
         m_cardName.clear();
         ++m_cardGeneration;
-        m_ui->cardTextBrowser->clear();
+        m_ui->cardPane->clear();
         return;
     }
     if (name != m_cardName) {
@@ -166,21 +176,18 @@ void SavedModelsPage::showCard(const QString& name)
     m_context.run(
         this,
         [workspace = m_context.workspace(), name] {
-            return QString::fromStdString(
-                SavedModelOperations::cardText(workspace, name.toStdString(), CardFormat::Markdown));
+            return SavedModelOperations::cardDocument(workspace, name.toStdString());
         },
-        [this, generation, name](JobOutcome<QString> outcome) {
+        [this, generation, name](JobOutcome<carddoc::Document> outcome) {
             if (generation != m_cardGeneration) {
                 return; // the user has moved on
             }
             if (outcome.ok()) {
-                MarkdownPane::show(m_ui->cardTextBrowser, *outcome.value);
+                m_ui->cardPane->showDocument(*outcome.value);
             } else {
-                MarkdownPane::show(
-                    m_ui->cardTextBrowser,
-                    tr("**The model card of %1 cannot be read.**\n\n%2\n\nVerify the model, or delete it and save the "
-                       "trained model again.")
-                        .arg(name, outcome.failure.message));
+                m_ui->cardPane->showProblem(name, tr("The model card of %1 cannot be read.\n\n%2\n\nVerify the model, "
+                                                     "or delete it and save the trained model again.")
+                                                      .arg(name, outcome.failure.message));
             }
             emit cardShown(name);
         });
@@ -305,10 +312,71 @@ void SavedModelsPage::verifySelected()
 
 void SavedModelsPage::openFolder()
 {
-    const QModelIndex index = m_ui->savedModelsListView->currentIndex();
-    if (index.isValid()) {
-        QDesktopServices::openUrl(QUrl::fromLocalFile(index.data(SavedModelListModel::PathRole).toString()));
+    const QString path = currentPath();
+    if (!path.isEmpty()) {
+        m_context.openFolder(path);
     }
+}
+
+void SavedModelsPage::copyName()
+{
+    const QString name = currentName();
+    if (!name.isEmpty()) {
+        QApplication::clipboard()->setText(name);
+    }
+}
+
+void SavedModelsPage::copyPath()
+{
+    const QString path = currentPath();
+    if (!path.isEmpty()) {
+        QApplication::clipboard()->setText(path);
+    }
+}
+
+QString SavedModelsPage::currentPath() const
+{
+    const QModelIndex index = m_ui->savedModelsListView->currentIndex();
+    return index.isValid() ? index.data(SavedModelListModel::PathRole).toString() : QString();
+}
+
+void SavedModelsPage::createContextMenu()
+{
+    m_contextMenu = new QMenu(this);
+    m_contextMenu->setObjectName(QStringLiteral("savedModelsContextMenu"));
+    const auto add = [this](const QString& text, const char* name, void (SavedModelsPage::*slot)()) {
+        QAction* action = m_contextMenu->addAction(text, this, slot);
+        action->setObjectName(QLatin1String(name));
+        return action;
+    };
+    add(tr("&Deploy…"), "deployContextAction", &SavedModelsPage::deploySelected);
+    m_verifyContextAction = add(tr("&Verify"), "verifyContextAction", &SavedModelsPage::verifySelected);
+    add(tr("Open &Folder"), "openFolderContextAction", &SavedModelsPage::openFolder);
+    m_contextMenu->addSeparator();
+    m_copyNameContextAction = add(tr("Copy &Name"), "copyNameContextAction", &SavedModelsPage::copyName);
+    add(tr("Copy &Path"), "copyPathContextAction", &SavedModelsPage::copyPath);
+    m_contextMenu->addSeparator();
+    add(tr("De&lete…"), "deleteContextAction", &SavedModelsPage::deleteSelected);
+    // Ctrl+C on the list copies the selected model's name.
+    m_copyNameContextAction->setShortcut(QKeySequence::Copy);
+    m_copyNameContextAction->setShortcutContext(Qt::WidgetShortcut);
+    m_ui->savedModelsListView->addAction(m_copyNameContextAction);
+}
+
+void SavedModelsPage::showContextMenu(const QPoint& position)
+{
+    QListView* view = m_ui->savedModelsListView;
+    const QModelIndex index = view->indexAt(position);
+    if (index.isValid()) {
+        view->setCurrentIndex(index);
+    }
+    if (currentName().isEmpty()) {
+        return;
+    }
+    // From the keyboard (Menu key) the position is the view's, not the item's: open at the current item.
+    const QRect item = view->visualRect(view->currentIndex());
+    const QPoint at = index.isValid() || item.isEmpty() ? position : item.bottomLeft();
+    m_contextMenu->popup(view->viewport()->mapToGlobal(at));
 }
 
 void SavedModelsPage::updateState()
@@ -318,6 +386,10 @@ void SavedModelsPage::updateState()
     m_ui->deleteButton->setEnabled(selected);
     m_ui->openFolderButton->setEnabled(selected);
     m_ui->verifyButton->setEnabled(selected && !m_verifyCancel);
+    for (QAction* action : m_contextMenu->actions()) {
+        action->setEnabled(selected);
+    }
+    m_verifyContextAction->setEnabled(selected && !m_verifyCancel);
     if (m_loads == 0) {
         m_ui->countLabel->setText(tr("Loading…"));
     } else if (m_proxy->rowCount() == m_model->rowCount()) {

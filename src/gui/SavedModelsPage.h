@@ -10,6 +10,8 @@
 #include <memory>
 #include <vector>
 
+class QAction;
+class QMenu;
 class QSortFilterProxyModel;
 
 namespace Ui {
@@ -23,7 +25,8 @@ class CoalescedLoader;
 class SavedModelListModel;
 
 // The heart of the app: the saved models (newest first, filterable) and the selected one's model card, with
-// Deploy, Delete, Verify and Open Folder. Everything that reads or changes the disk runs on the worker pool.
+// Deploy, Delete, Verify and Open Folder (buttons, and the list's context menu with Copy Name and Copy Path; Enter
+// deploys). Everything that reads or changes the disk runs on the worker pool.
 class SavedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -38,6 +41,7 @@ public:
     // Selects the model now, or when a later scan brings it.
     void selectModel(const QString& name);
     QString currentName() const;
+    QString currentPath() const;
     SavedModelListModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
     bool hasLoaded() const { return m_loads > 0; }
@@ -52,12 +56,16 @@ public slots:
     void deploySelected();
     void verifySelected();
     void openFolder();
+    void copyName();
+    void copyPath();
 
 private:
     void applyScan(std::vector<SavedModelSummary> models);
     void onCurrentChanged();
     void showCard(const QString& name);
     void updateState();
+    void createContextMenu();
+    void showContextMenu(const QPoint& position);
 
     std::unique_ptr<Ui::SavedModelsPage> m_ui;
     AppContext& m_context;
@@ -71,6 +79,9 @@ private:
     QString m_cardName;
     std::shared_ptr<std::atomic_bool> m_verifyCancel;
     int m_verifyJob = 0;
+    QMenu* m_contextMenu = nullptr; // Deploy, Verify, Open Folder, Copy Name, Copy Path, Delete
+    QAction* m_verifyContextAction = nullptr;
+    QAction* m_copyNameContextAction = nullptr;
 };
 
 } // namespace deepext::gui

@@ -8,12 +8,16 @@
 #include "deepext/workflow/SaveTask.h"
 #include "gui/AddTrainedModelDialog.h"
 #include "gui/AppContext.h"
+#include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
+#include "gui/FolderDrop.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
-#include "gui/MarkdownPane.h"
+#include "gui/LayoutMemory.h"
 #include "gui/TrainedModelListModel.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QLocale>
 #include <QThread>
 
@@ -30,6 +34,12 @@ TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
     m_ui->trainedModelsListView->setModel(m_model);
     m_ui->trainedModelsSplitter->setStretchFactor(0, 2);
     m_ui->trainedModelsSplitter->setStretchFactor(1, 3);
+    if (!LayoutMemory::keep(m_ui->trainedModelsSplitter, QStringLiteral("TrainedModelsPage/splitter"))) {
+        m_ui->trainedModelsSplitter->setSizes({340, 660}); // in proportion: the card gets the room
+    }
+    m_ui->trainedCardPane->setFolderOpener([this](const QString& folder) { m_context.openFolder(folder); });
+    // An adapter folder dropped anywhere on the page opens Add Trained Model with it.
+    setAcceptDrops(true);
     m_ui->saveProgressBar->hide();
     m_ui->cancelSaveButton->hide();
     connect(m_ui->trainedModelsListView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
@@ -38,7 +48,9 @@ TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
     });
     connect(m_ui->saveButton, &QPushButton::clicked, this, &TrainedModelsPage::saveSelected);
     connect(m_ui->cancelSaveButton, &QPushButton::clicked, this, &TrainedModelsPage::cancelSave);
-    connect(m_ui->addTrainedModelButton, &QPushButton::clicked, this, &TrainedModelsPage::addTrainedModel);
+    connect(m_ui->addTrainedModelButton, &QPushButton::clicked, this, [this] { addTrainedModel(); });
+    // Enter (or a double click) on a trained model saves it, after the usual confirmation.
+    connect(m_ui->trainedModelsListView, &QListView::activated, this, &TrainedModelsPage::saveSelected);
     connect(&m_context, &AppContext::registryChanged, this, &TrainedModelsPage::reload);
     connect(&m_context, &AppContext::aboutToShutdown, this, &TrainedModelsPage::cancelSave);
     m_loader->setJob([workspace = m_context.workspace()] { return workspace.trainedModels(); },
@@ -104,7 +116,7 @@ void TrainedModelsPage::showCard()
     if (!record) {
         ++m_cardGeneration;
         m_cardName.clear();
-        m_ui->trainedCardTextBrowser->clear();
+        m_ui->trainedCardPane->clear();
         return;
     }
     if (name == m_cardName) {
@@ -115,15 +127,17 @@ void TrainedModelsPage::showCard()
     // The adapter and training facts are read from the adapter folder: a job, never the GUI thread.
     m_context.run(
         this,
-        [record = *record] {
-            return QString::fromStdString(
-                ModelCardRenderer::trainedModel(record, TrainedModelFacts::read(record), CardFormat::Markdown));
-        },
-        [this, generation](JobOutcome<QString> outcome) {
-            if (generation == m_cardGeneration) {
-                MarkdownPane::show(m_ui->trainedCardTextBrowser,
-                                   outcome.ok() ? *outcome.value : outcome.failure.message);
+        [record = *record] { return ModelCardRenderer::trainedModelDocument(record, TrainedModelFacts::read(record)); },
+        [this, generation, name](JobOutcome<carddoc::Document> outcome) {
+            if (generation != m_cardGeneration) {
+                return;
             }
+            if (outcome.ok()) {
+                m_ui->trainedCardPane->showDocument(*outcome.value);
+            } else {
+                m_ui->trainedCardPane->showProblem(name, outcome.failure.message);
+            }
+            emit cardShown(name);
         });
 }
 
@@ -224,15 +238,33 @@ void TrainedModelsPage::endSave(const QString& status)
     updateState();
 }
 
-void TrainedModelsPage::addTrainedModel()
+void TrainedModelsPage::addTrainedModel(const QString& folder)
 {
     auto* dialog = new AddTrainedModelDialog(m_context, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!folder.isEmpty()) {
+        dialog->setFolder(folder);
+    }
     connect(dialog, &AddTrainedModelDialog::added, this, [this](const QString& name) {
         selectModel(name);
         reload();
     });
     dialog->open();
+}
+
+void TrainedModelsPage::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (FolderDrop::offersUrls(event->mimeData())) {
+        event->acceptProposedAction();
+    }
+}
+
+void TrainedModelsPage::dropEvent(QDropEvent* event)
+{
+    event->acceptProposedAction();
+    FolderDrop::resolve(m_context, this, event->mimeData(), tr("adapter"),
+                        tr("adapter_config.json and adapter_model.safetensors"),
+                        [this](const QString& folder) { addTrainedModel(folder); });
 }
 
 void TrainedModelsPage::updateState()

@@ -18,8 +18,9 @@ class AppContext;
 class CoalescedLoader;
 class TrainedModelListModel;
 
-// Trained models (registered adapters): list, adapter and training facts, Add Trained Model, and Save, which runs
-// a SaveTask on the window's worker pool with progress and Cancel.
+// Trained models (registered adapters): list, adapter and training facts, Add Trained Model (also by dropping an
+// adapter folder on the page), and Save (also Enter on the list), which runs a SaveTask on the window's worker pool
+// with progress and Cancel.
 class TrainedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -39,6 +40,8 @@ public:
 
 signals:
     void loaded(int count);
+    // The card pane shows this model's card (or why it could not be read).
+    void cardShown(const QString& name);
     // Emitted on the GUI thread before the task is queued, so a caller can connect to it race-free.
     void saveTaskStarted(deepext::SaveTask* task);
     void saveSucceeded(const QString& savedName);
@@ -49,7 +52,12 @@ signals:
 public slots:
     void saveSelected();
     void cancelSave();
-    void addTrainedModel();
+    // Opens Add Trained Model, with `folder` filled in when given.
+    void addTrainedModel(const QString& folder = {});
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void showCard();

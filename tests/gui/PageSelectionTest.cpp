@@ -9,6 +9,7 @@
 #include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/BaseModelsPage.h"
+#include "gui/CardPane.h"
 #include "gui/DeployedModelsPage.h"
 #include "gui/DeploymentTableModel.h"
 #include "gui/TrainedModelListModel.h"
@@ -17,7 +18,6 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTextBrowser>
 
 #include <gtest/gtest.h>
 
@@ -65,8 +65,9 @@ TEST_F(PageSelectionTest, BaseModels_SelectionSurvivesTheCliRemovingTheRowAboveA
     ASSERT_TRUE(QTest::qWaitFor([&] { return page.modelCount() == 3; }, 5000));
     page.selectModel(QStringLiteral("beta"));
     ASSERT_EQ(page.currentName(), QStringLiteral("beta"));
-    auto* facts = page.findChild<QTextBrowser*>(QStringLiteral("baseFactsTextBrowser"));
-    EXPECT_TRUE(facts->toPlainText().contains(QStringLiteral("None. Deploying a model of this base needs one")));
+    auto* facts = page.findChild<CardPane*>(QStringLiteral("baseCardPane"));
+    EXPECT_EQ(facts->name(), QStringLiteral("beta"));
+    EXPECT_TRUE(facts->plainText().contains(QStringLiteral("None. Deploying a model of this base needs one")));
 
     const auto removed = cli({QStringLiteral("base"), QStringLiteral("remove"), QStringLiteral("alpha")});
     ASSERT_EQ(removed.exitCode, 0) << removed.err;
@@ -78,7 +79,7 @@ TEST_F(PageSelectionTest, BaseModels_SelectionSurvivesTheCliRemovingTheRowAboveA
     ASSERT_EQ(templated.exitCode, 0) << templated.err;
     // The reload changes beta's row in place: still selected, and its pane shows the new template.
     ASSERT_TRUE(
-        QTest::qWaitFor([&] { return facts->toPlainText().contains(QStringLiteral("Modelfile.template")); }, 10000));
+        QTest::qWaitFor([&] { return facts->plainText().contains(QStringLiteral("Modelfile.template")); }, 10000));
     EXPECT_EQ(page.currentName(), QStringLiteral("beta"));
     EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
 }

@@ -4,14 +4,17 @@
 #include "RecordingPrompts.h"
 #include "deepext/base/Workspace.h"
 #include "gui/AppContext.h"
+#include "gui/CardPane.h"
+#include "gui/ElidedLabel.h"
 #include "gui/SavedModelListModel.h"
+#include "gui/StatusBadge.h"
 
 #include <QAbstractItemModelTester>
+#include <QLabel>
 #include <QListView>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTextBrowser>
 
 #include <gtest/gtest.h>
 
@@ -110,16 +113,31 @@ TEST_F(SavedModelsPageTest, Card_ShowsSelectedModelWithItsDeployments)
     page.show();
     // Newest first, and the newest card is shown without a click.
     ASSERT_TRUE(QTest::qWaitFor([&] { return shown.contains(QStringLiteral("newer_s_0002")); }, 5000));
-    auto* browser = page.findChild<QTextBrowser*>(QStringLiteral("cardTextBrowser"));
-    EXPECT_TRUE(browser->toPlainText().contains(QStringLiteral("newer_s_0002")));
-    EXPECT_TRUE(browser->toPlainText().contains(QStringLiteral("newer_s_0002_d_beef_q8_0")));
+    auto* pane = page.findChild<CardPane*>(QStringLiteral("cardPane"));
+    ASSERT_NE(pane, nullptr);
+    EXPECT_EQ(pane->name(), QStringLiteral("newer_s_0002"));
+    EXPECT_EQ(pane->findChild<ElidedLabel*>(QStringLiteral("cardNameLabel"))->fullText(),
+              QStringLiteral("newer_s_0002"));
+    // The deployment is an entry of its own: its name in Ollama and a "deployed" badge.
+    auto* items = pane->findChild<QWidget*>(QStringLiteral("cardItems"));
+    ASSERT_NE(items, nullptr);
+    bool listed = false;
+    for (const ElidedLabel* label : pane->findChildren<ElidedLabel*>(QStringLiteral("cardCodeLabel"))) {
+        listed = listed || label->fullText() == QStringLiteral("newer_s_0002_d_beef_q8_0");
+    }
+    EXPECT_TRUE(listed);
+    const auto badges = pane->findChildren<StatusBadge*>();
+    ASSERT_FALSE(badges.isEmpty());
+    EXPECT_EQ(badges.front()->status(), QStringLiteral("deployed"));
 
     auto* view = page.findChild<QListView*>(QStringLiteral("savedModelsListView"));
     const QModelIndex older = view->model()->index(1, 0);
     ASSERT_EQ(older.data(SavedModelListModel::NameRole).toString(), QStringLiteral("older_s_0001"));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(older).center());
     ASSERT_TRUE(QTest::qWaitFor([&] { return shown.contains(QStringLiteral("older_s_0001")); }, 5000));
-    EXPECT_TRUE(browser->toPlainText().contains(QStringLiteral("older_s_0001")));
+    EXPECT_EQ(pane->name(), QStringLiteral("older_s_0001"));
+    EXPECT_TRUE(pane->findChildren<StatusBadge*>().isEmpty()); // never deployed
+    EXPECT_TRUE(pane->plainText().contains(QStringLiteral("This model has not been deployed.")));
 }
 
 TEST_F(SavedModelsPageTest, Card_UnreadableCardIsListedAndExplained)
@@ -132,8 +150,11 @@ TEST_F(SavedModelsPageTest, Card_UnreadableCardIsListedAndExplained)
     page.show();
     ASSERT_TRUE(QTest::qWaitFor([&] { return shown; }, 5000));
     EXPECT_EQ(page.model()->rowCount(), 1);
-    EXPECT_TRUE(page.findChild<QTextBrowser*>(QStringLiteral("cardTextBrowser"))
-                    ->toPlainText()
-                    .contains(QStringLiteral("cannot be read")));
+    auto* pane = page.findChild<CardPane*>(QStringLiteral("cardPane"));
+    EXPECT_EQ(pane->name(), QStringLiteral("broken_s_0001"));
+    auto* problem = pane->findChild<QLabel*>(QStringLiteral("cardProblemLabel"));
+    ASSERT_NE(problem, nullptr);
+    EXPECT_TRUE(pane->plainText().contains(QStringLiteral("cannot be read")));
+    EXPECT_TRUE(pane->plainText().contains(QStringLiteral("model_card.json")));
     EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deepext/base/Records.h"
+#include "deepext/card/CardDocument.h"
 #include "deepext/card/ModelCard.h"
 
 #include <optional>
@@ -21,24 +22,34 @@ struct DeploymentSummary
 
 enum class CardFormat
 {
-    Markdown, // README.md bodies and the window's panes (QTextBrowser::setMarkdown)
+    Markdown, // README.md bodies
     Terminal, // plain text for the CLI
 };
 
-// The one renderer of model facts. markdown() is what the README body and the window's Saved Models pane use;
-// terminalText() lays out the same content as plain text for `deepext-cli show`. With `deployments` given (even
-// empty) a Deployments section is added; without, it is left out. baseModel() and trainedModel() render a registered
-// model with the same sections (the Base Models and Trained Models panes, `base show`, `trained show`).
+// The one renderer of model facts. Each view is laid out once as a structured card (carddoc::Document: sections of
+// facts, tables, notes, deployments with statuses, and a summary line), which the window's card panes show as widgets
+// and which is written as Markdown (the README body) or plain text (`deepext-cli show`, `base show`,
+// `trained show`). With `deployments` given (even empty) a Deployments section is added; without, it is left out.
 class ModelCardRenderer
 {
 public:
+    // A saved model's card (the Saved Models pane, `show`, README.md).
+    static carddoc::Document document(const ModelCard& card,
+                                      const std::optional<std::vector<DeploymentSummary>>& deployments = std::nullopt);
+    // A registered base model: its registration, the card's Base model section over the facts recorded at
+    // registration, and its Deployment Template File (the Base Models pane, `base show`).
+    static carddoc::Document baseModelDocument(const BaseModelRecord& record);
+    // A registered trained model: its registration, then the card's Trained model and Training sections over
+    // `facts` (TrainedModelFacts::read of the record) (the Trained Models pane, `trained show`).
+    static carddoc::Document trainedModelDocument(const TrainedModelRecord& record, const TrainedModelFacts& facts);
+    // A deployment record (the Deployed Models pane).
+    static carddoc::Document deploymentDocument(const DeploymentRecord& record);
+    static std::string render(const carddoc::Document& document, CardFormat format);
+
     static std::string render(const ModelCard& card, CardFormat format,
                               const std::optional<std::vector<DeploymentSummary>>& deployments = std::nullopt);
-    // Its registration, the card's Base model section over the facts read when it was registered, and its
-    // Deployment Template File.
+    // render(baseModelDocument(record), format) and render(trainedModelDocument(record, facts), format).
     static std::string baseModel(const BaseModelRecord& record, CardFormat format);
-    // Its registration, then the card's Trained model and Training sections over `facts`
-    // (TrainedModelFacts::read of the record).
     static std::string trainedModel(const TrainedModelRecord& record, const TrainedModelFacts& facts,
                                     CardFormat format);
 

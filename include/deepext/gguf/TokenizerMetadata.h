@@ -1,6 +1,8 @@
 #pragma once
 #include "deepext/gguf/GgufValue.h"
+
 #include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
 namespace deepext::gguf {

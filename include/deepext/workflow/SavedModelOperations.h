@@ -28,8 +28,10 @@ public:
     // The deployments of a saved model as its card lists them, in record order: the one query of the records behind
     // the window's card pane and `deepext-cli show`.
     static std::vector<DeploymentSummary> deploymentSummaries(const Workspace& workspace, const std::string& savedName);
-    // The model card with its deployments, rendered. Reads files: call it off the GUI thread. Throws deepext::Error
-    // when there is no such saved model or its card cannot be read.
+    // The model card with its deployments, structured (the window's card pane). Reads files: call it off the GUI
+    // thread. Throws deepext::Error when there is no such saved model or its card cannot be read.
+    static carddoc::Document cardDocument(const Workspace& workspace, const std::string& savedName);
+    // cardDocument(), rendered (`deepext-cli show`).
     static std::string cardText(const Workspace& workspace, const std::string& savedName, CardFormat format);
 
     // Re-hashes every file of the card's manifest. Progress in bytes; cancel throws Error::cancelled().

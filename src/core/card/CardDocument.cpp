@@ -1,8 +1,13 @@
-#include "CardDocument.h"
+#include "deepext/card/CardDocument.h"
 
 #include <algorithm>
 
 namespace deepext::carddoc {
+
+bool isCode(SpanKind kind)
+{
+    return kind == SpanKind::Code || kind == SpanKind::Folder || kind == SpanKind::File || kind == SpanKind::Hash;
+}
 
 namespace {
 
@@ -62,15 +67,9 @@ std::string markdownInline(const Inline& spans)
 {
     std::string out;
     for (const Span& span : spans) {
-        out += span.code ? codeSpan(span.text) : escapeMarkdown(span.text);
+        out += isCode(span.kind) ? codeSpan(span.text) : escapeMarkdown(span.text);
     }
     return out;
-}
-
-const std::string& verbatimText(const Block& block)
-{
-    static const std::string empty;
-    return block.cells.empty() || block.cells[0].empty() ? empty : block.cells[0][0].text;
 }
 
 // A fence longer than any run of backticks inside, so the text cannot close it.
@@ -118,6 +117,87 @@ std::string padRight(const std::string& text, std::size_t width)
     return current >= width ? text : text + std::string(width - current, ' ');
 }
 
+// Facts are written as the two-column table they always were: "Fact | Value" in Markdown, "label: value" in text.
+const std::vector<std::string>& factsHeader()
+{
+    static const std::vector<std::string> header{"Fact", "Value"};
+    return header;
+}
+
+std::vector<std::vector<Inline>> factRows(const std::vector<Fact>& facts)
+{
+    std::vector<std::vector<Inline>> rows;
+    rows.reserve(facts.size());
+    for (const Fact& fact : facts) {
+        rows.push_back({Inline{Span{fact.label, SpanKind::Text}}, fact.value});
+    }
+    return rows;
+}
+
+std::string markdownTable(const std::vector<std::string>& header, const std::vector<std::vector<Inline>>& rows)
+{
+    std::string line = "|";
+    std::string rule = "|";
+    for (const std::string& head : header) {
+        line += " " + escapeMarkdown(head) + " |";
+        rule += " --- |";
+    }
+    std::string out = line + "\n" + rule + "\n";
+    for (const auto& row : rows) {
+        line = "|";
+        for (const Inline& cell : row) {
+            const std::string text = markdownInline(cell);
+            line += " " + (text.empty() ? std::string(" ") : text) + " |";
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+// A fact table reads best as "label: value" lines; other tables get a header and aligned columns.
+std::string plainTable(const std::vector<std::string>& header, const std::vector<std::vector<Inline>>& rows, bool facts)
+{
+    std::string out;
+    std::vector<std::size_t> widths(header.size(), 0);
+    std::vector<std::vector<std::string>> texts;
+    for (const auto& row : rows) {
+        std::vector<std::string> line;
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            line.push_back(plainInline(row[c]));
+            if (c < widths.size()) {
+                widths[c] = std::max(widths[c], displayWidth(line.back()));
+            }
+        }
+        texts.push_back(std::move(line));
+    }
+    if (!facts) {
+        std::string line = " ";
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            widths[c] = std::max(widths[c], displayWidth(header[c]));
+            line += " " + padRight(header[c], widths[c]);
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        out += line + "\n";
+    }
+    for (const auto& row : texts) {
+        std::string line = " ";
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            if (facts && c == 0) {
+                line += " " + padRight(row[c] + ":", widths[0] + 1);
+            } else {
+                line += " " + padRight(row[c], c < widths.size() ? widths[c] : 0);
+            }
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
 } // namespace
 
 std::string toMarkdown(const Document& document)
@@ -133,38 +213,26 @@ std::string toMarkdown(const Document& document)
             out += '\n';
             switch (block.kind) {
             case Block::Kind::Paragraph:
-                for (const Inline& cell : block.cells) {
+                for (const Inline& cell : block.lines) {
                     out += markdownInline(cell) + "\n";
                 }
                 break;
             case Block::Kind::Bullets:
-                for (const Inline& cell : block.cells) {
+                for (const Inline& cell : block.lines) {
                     out += "- " + markdownInline(cell) + "\n";
                 }
                 break;
             case Block::Kind::Verbatim: {
-                const std::string fence = fenceFor(verbatimText(block));
-                out += fence + "\n" + withFinalNewline(verbatimText(block)) + fence + "\n";
+                const std::string fence = fenceFor(block.verbatim);
+                out += fence + "\n" + withFinalNewline(block.verbatim) + fence + "\n";
                 break;
             }
-            case Block::Kind::Table: {
-                std::string line = "|";
-                std::string rule = "|";
-                for (const std::string& head : block.header) {
-                    line += " " + escapeMarkdown(head) + " |";
-                    rule += " --- |";
-                }
-                out += line + "\n" + rule + "\n";
-                for (const auto& row : block.rows) {
-                    line = "|";
-                    for (const Inline& cell : row) {
-                        const std::string text = markdownInline(cell);
-                        line += " " + (text.empty() ? std::string(" ") : text) + " |";
-                    }
-                    out += line + "\n";
-                }
+            case Block::Kind::Facts:
+                out += markdownTable(factsHeader(), factRows(block.facts));
                 break;
-            }
+            case Block::Kind::Table:
+                out += markdownTable(block.header, block.rows);
+                break;
             }
         }
     }
@@ -190,17 +258,17 @@ std::string toPlainText(const Document& document)
             }
             switch (block.kind) {
             case Block::Kind::Paragraph:
-                for (const Inline& cell : block.cells) {
+                for (const Inline& cell : block.lines) {
                     out += plainInline(cell) + "\n";
                 }
                 break;
             case Block::Kind::Bullets:
-                for (const Inline& cell : block.cells) {
+                for (const Inline& cell : block.lines) {
                     out += "  * " + plainInline(cell) + "\n";
                 }
                 break;
             case Block::Kind::Verbatim: {
-                const std::string text = withFinalNewline(verbatimText(block));
+                const std::string text = withFinalNewline(block.verbatim);
                 std::size_t start = 0;
                 while (start < text.size()) {
                     const std::size_t end = text.find('\n', start);
@@ -210,48 +278,12 @@ std::string toPlainText(const Document& document)
                 }
                 break;
             }
-            case Block::Kind::Table: {
-                // A two-column fact table reads best as "label: value" lines; wider tables get aligned columns.
-                std::vector<std::size_t> widths(block.header.size(), 0);
-                std::vector<std::vector<std::string>> texts;
-                for (const auto& row : block.rows) {
-                    std::vector<std::string> line;
-                    for (std::size_t c = 0; c < row.size(); ++c) {
-                        line.push_back(plainInline(row[c]));
-                        if (c < widths.size()) {
-                            widths[c] = std::max(widths[c], displayWidth(line.back()));
-                        }
-                    }
-                    texts.push_back(std::move(line));
-                }
-                const bool facts = block.header.size() == 2 && block.header[0] == "Fact";
-                if (!facts) {
-                    std::string line = " ";
-                    for (std::size_t c = 0; c < block.header.size(); ++c) {
-                        widths[c] = std::max(widths[c], displayWidth(block.header[c]));
-                        line += " " + padRight(block.header[c], widths[c]);
-                    }
-                    while (!line.empty() && line.back() == ' ') {
-                        line.pop_back();
-                    }
-                    out += line + "\n";
-                }
-                for (const auto& row : texts) {
-                    std::string line = " ";
-                    for (std::size_t c = 0; c < row.size(); ++c) {
-                        if (facts && c == 0) {
-                            line += " " + padRight(row[c] + ":", widths[0] + 1);
-                        } else {
-                            line += " " + padRight(row[c], c < widths.size() ? widths[c] : 0);
-                        }
-                    }
-                    while (!line.empty() && line.back() == ' ') {
-                        line.pop_back();
-                    }
-                    out += line + "\n";
-                }
+            case Block::Kind::Facts:
+                out += plainTable(factsHeader(), factRows(block.facts), true);
                 break;
-            }
+            case Block::Kind::Table:
+                out += plainTable(block.header, block.rows, false);
+                break;
             }
         }
     }

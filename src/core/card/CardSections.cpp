@@ -9,9 +9,11 @@
 namespace deepext::cardsections {
 
 using carddoc::Block;
+using carddoc::Fact;
 using carddoc::Inline;
 using carddoc::Section;
 using carddoc::Span;
+using carddoc::SpanKind;
 
 namespace {
 
@@ -94,11 +96,23 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
 
 Inline text(const std::string& s)
 {
-    return Inline{Span{s, false}};
+    return Inline{Span{s, SpanKind::Text}};
 }
 Inline code(const std::string& s)
 {
-    return Inline{Span{s, true}};
+    return Inline{Span{s, SpanKind::Code}};
+}
+Inline folder(const std::string& s)
+{
+    return Inline{Span{s, SpanKind::Folder}};
+}
+Inline hash(const std::string& s)
+{
+    return Inline{Span{s, SpanKind::Hash}};
+}
+Inline time(const std::string& s)
+{
+    return Inline{Span{s, SpanKind::Time}};
 }
 Inline unknown()
 {
@@ -135,9 +149,9 @@ Inline codeList(const std::vector<std::string>& items)
     Inline out;
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) {
-            out.push_back(Span{", ", false});
+            out.push_back(Span{", ", SpanKind::Text});
         }
-        out.push_back(Span{items[i], true});
+        out.push_back(Span{items[i], SpanKind::Code});
     }
     return out;
 }
@@ -156,22 +170,47 @@ Inline lossAt(const LossPoint& point)
 
 struct FactTable
 {
-    Block block{Block::Kind::Table, {}, {"Fact", "Value"}, {}};
-    void add(const std::string& label, Inline value) { block.rows.push_back({text(label), std::move(value)}); }
-    bool empty() const { return block.rows.empty(); }
+    Block block = [] {
+        Block facts;
+        facts.kind = Block::Kind::Facts;
+        return facts;
+    }();
+    void add(const std::string& label, Inline value) { block.facts.push_back(Fact{label, std::move(value)}); }
+    bool empty() const { return block.facts.empty(); }
 };
 
 Block paragraph(Inline content)
 {
-    return Block{Block::Kind::Paragraph, {std::move(content)}, {}, {}};
+    Block block;
+    block.kind = Block::Kind::Paragraph;
+    block.lines.push_back(std::move(content));
+    return block;
 }
 
 Block bullets(const std::vector<std::string>& items)
 {
-    Block block{Block::Kind::Bullets, {}, {}, {}};
+    Block block;
+    block.kind = Block::Kind::Bullets;
     for (const std::string& item : items) {
-        block.cells.push_back(text(item));
+        block.lines.push_back(text(item));
     }
+    return block;
+}
+
+Block table(std::vector<std::string> header, bool itemized = false)
+{
+    Block block;
+    block.kind = Block::Kind::Table;
+    block.header = std::move(header);
+    block.itemized = itemized;
+    return block;
+}
+
+Block verbatim(const std::string& content)
+{
+    Block block;
+    block.kind = Block::Kind::Verbatim;
+    block.verbatim = content;
     return block;
 }
 
@@ -190,20 +229,20 @@ Section identitySection(const ModelCard& card)
 {
     Section section{1, card.name.empty() ? std::string("Saved model") : card.name, {}};
     Inline intro;
-    intro.push_back(Span{"This model is the trained model ", false});
-    intro.push_back(Span{card.trained.name.empty() ? kUnknown : card.trained.name, true});
-    intro.push_back(Span{" merged into the base model ", false});
-    intro.push_back(Span{card.base.technicalName.empty() ? kUnknown : card.base.technicalName, true});
+    intro.push_back(Span{"This model is the trained model ", SpanKind::Text});
+    intro.push_back(Span{card.trained.name.empty() ? kUnknown : card.trained.name, SpanKind::Code});
+    intro.push_back(Span{" merged into the base model ", SpanKind::Text});
+    intro.push_back(Span{card.base.technicalName.empty() ? kUnknown : card.base.technicalName, SpanKind::Code});
     intro.push_back(Span{" by DeepExtension" + (card.appVersion.empty() ? "" : " " + card.appVersion) +
                              ": the adapter's weights are folded into the base weights and the result is saved "
                              "as a self-contained Hugging Face Transformers model. The merge itself does no "
                              "training.",
-                         false});
+                         SpanKind::Text});
     section.blocks.push_back(paragraph(std::move(intro)));
     FactTable facts;
     facts.add("Name", card.name.empty() ? unknown() : code(card.name));
     facts.add("Saving UUID", card.uuid.empty() ? unknown() : code(card.uuid));
-    facts.add("Created at", card.createdAt.empty() ? unknown() : text(card.createdAt));
+    facts.add("Created at", card.createdAt.empty() ? unknown() : time(card.createdAt));
     facts.add("App version", card.appVersion.empty() ? unknown() : text(card.appVersion));
     facts.add("Card schema", text(card.schemaVersion.empty() ? kUnknown : card.schemaVersion));
     section.blocks.push_back(facts.block);
@@ -216,7 +255,7 @@ Section baseSection(const BaseModelFacts& base)
     FactTable facts;
     facts.add("Technical name", base.technicalName.empty() ? unknown() : code(base.technicalName));
     facts.add("Display name", base.displayName.empty() ? unknown() : text(base.displayName));
-    facts.add("Path", base.directory.empty() ? unknown() : code(base.directory));
+    facts.add("Path", base.directory.empty() ? unknown() : folder(base.directory));
     facts.add("Architectures", base.architectures ? codeList(*base.architectures) : unknown());
     facts.add("Model type", optCode(base.modelType));
     facts.add("Hidden size", optInt(base.hiddenSize));
@@ -246,7 +285,7 @@ Section adapterSection(const TrainedModelFacts& trained)
     FactTable facts;
     facts.add("Name", trained.name.empty() ? unknown() : code(trained.name));
     facts.add("Train name", trained.trainName.empty() ? unknown() : code(trained.trainName));
-    facts.add("Adapter path", trained.adapterDirectory.empty() ? unknown() : code(trained.adapterDirectory));
+    facts.add("Adapter path", trained.adapterDirectory.empty() ? unknown() : folder(trained.adapterDirectory));
     facts.add("PEFT type", optCode(a.peftType));
     facts.add("Task type", optCode(a.taskType));
     facts.add("base_model_name_or_path", optCode(a.baseModelNameOrPath));
@@ -299,7 +338,7 @@ std::vector<Section> trainingSections(const TrainingFacts& t)
         Inline read = text("Read from ");
         Inline list = codeList(t.sources);
         read.insert(read.end(), list.begin(), list.end());
-        read.push_back(Span{" beside the adapter.", false});
+        read.push_back(Span{" beside the adapter.", SpanKind::Text});
         main.blocks.push_back(paragraph(std::move(read)));
     }
     if (t.trainerState) {
@@ -397,7 +436,7 @@ std::vector<Section> trainingSections(const TrainingFacts& t)
         main.blocks.push_back(facts.block);
     }
     if (!t.results.empty()) {
-        Block table{Block::Kind::Table, {}, {"Metric", "Value", "File"}, {}};
+        Block table = cardsections::table({"Metric", "Value", "File"});
         // all_results.json usually repeats train_ and eval_results.json: a value shown once, with every file.
         std::map<std::pair<std::string, double>, std::vector<std::string>> seen;
         std::vector<std::pair<std::string, double>> order;
@@ -436,9 +475,9 @@ std::vector<Section> trainingSections(const TrainingFacts& t)
                  ". From " + number(s.firstLoss ? s.firstLoss->loss : values.front()) + " to " +
                  number(s.finalLoss ? s.finalLoss->loss : values.back()) + ", lowest " +
                  number(s.bestLoss ? s.bestLoss->loss : *std::min_element(values.begin(), values.end())) + ": ");
-        summary.push_back(Span{ModelCardRenderer::sparkline(values), true});
+        summary.push_back(Span{ModelCardRenderer::sparkline(values), SpanKind::Code});
         curve.blocks.push_back(paragraph(std::move(summary)));
-        Block table{Block::Kind::Table, {}, {"Step", "Epoch", "Loss"}, {}};
+        Block table = cardsections::table({"Step", "Epoch", "Loss"});
         for (const LossPoint& p : s.lossCurve) {
             table.rows.push_back({optInt(p.step), optNumber(p.epoch), text(number(p.loss))});
         }
@@ -468,7 +507,7 @@ Section mergeSection(const MergeFacts& m)
             "Scaling: all " + std::to_string(g.modules.size()) + " merged modules used rank " + std::to_string(g.rank) +
             ", alpha " + number(g.alpha) + ", scaling " + number(g.scaling) + (g.dora ? ", with DoRA." : "."))));
     } else {
-        Block table{Block::Kind::Table, {}, {"Rank", "Alpha", "Scaling", "DoRA", "Modules"}, {}};
+        Block table = cardsections::table({"Rank", "Alpha", "Scaling", "DoRA", "Modules"});
         for (const ScalingGroup& g : m.scalingGroups) {
             table.rows.push_back({text(std::to_string(g.rank)), text(number(g.alpha)), text(number(g.scaling)),
                                   text(g.dora ? "yes" : "no"), codeList(g.modules)});
@@ -496,9 +535,9 @@ Section filesSection(const ModelCard& card)
         section.blocks.push_back(paragraph(text("No file manifest was recorded.")));
         return section;
     }
-    Block table{Block::Kind::Table, {}, {"Path", "Size", "SHA-256"}, {}};
+    Block table = cardsections::table({"Path", "Size", "SHA-256"}, true);
     for (const ManifestEntry& f : card.files) {
-        table.rows.push_back({code(f.path), text(grouped(f.size)), code(f.sha256)});
+        table.rows.push_back({code(f.path), text(grouped(f.size)), hash(f.sha256)});
     }
     section.blocks.push_back(std::move(table));
     section.blocks.push_back(
@@ -514,10 +553,10 @@ Section deploymentsSection(const std::vector<DeploymentSummary>& deployments)
         section.blocks.push_back(paragraph(text("This model has not been deployed.")));
         return section;
     }
-    Block table{Block::Kind::Table, {}, {"Ollama name", "Environment", "Quantization", "Status", "When"}, {}};
+    Block table = cardsections::table({"Ollama name", "Environment", "Quantization", "Status", "When"}, true);
     for (const DeploymentSummary& d : deployments) {
-        table.rows.push_back(
-            {code(d.ollamaName), text(d.environment), text(d.quantization), text(d.status), text(d.when)});
+        table.rows.push_back({code(d.ollamaName), text(d.environment), text(d.quantization),
+                              Inline{Span{d.status, SpanKind::Status}}, time(d.when)});
     }
     section.blocks.push_back(std::move(table));
     return section;
@@ -537,7 +576,7 @@ Section registeredBaseSection(const BaseModelRecord& record)
                                             "never copied or deleted.")));
     // Name, display name and folder follow in the Base model section.
     FactTable facts;
-    facts.add("Registered at", record.addedAt.empty() ? unknown() : text(record.addedAt));
+    facts.add("Registered at", record.addedAt.empty() ? unknown() : time(record.addedAt));
     section.blocks.push_back(facts.block);
     return section;
 }
@@ -550,7 +589,7 @@ Section registeredTrainedSection(const TrainedModelRecord& record)
     // Name, train name and adapter folder follow in the Trained model section.
     FactTable facts;
     facts.add("Base model", record.baseTechnicalName.empty() ? unknown() : code(record.baseTechnicalName));
-    facts.add("Registered at", record.createdAt.empty() ? unknown() : text(record.createdAt));
+    facts.add("Registered at", record.createdAt.empty() ? unknown() : time(record.createdAt));
     facts.add("UUID", record.uuid.empty() ? unknown() : code(record.uuid));
     section.blocks.push_back(facts.block);
     return section;
@@ -568,11 +607,155 @@ Section deploymentTemplateSection(const BaseModelRecord& record)
         return section;
     }
     Inline from = text("From ");
-    from.push_back(Span{record.templateSource.empty() ? std::string(kUnknown) : record.templateSource, true});
-    from.push_back(Span{":", false});
+    from.push_back(record.templateSource.empty() ? Span{kUnknown, SpanKind::Code}
+                                                 : Span{record.templateSource, SpanKind::File});
+    from.push_back(Span{":", SpanKind::Text});
     section.blocks.push_back(paragraph(std::move(from)));
-    section.blocks.push_back(Block{Block::Kind::Verbatim, {text(record.templateText)}, {}, {}});
+    section.blocks.push_back(verbatim(record.templateText));
     return section;
+}
+
+std::vector<Section> deploymentRecordSections(const DeploymentRecord& record)
+{
+    Section title{1, record.ollamaName.empty() ? std::string("Deployment") : record.ollamaName, {}};
+    Inline intro = text("A deploy of the saved model ");
+    intro.push_back(Span{record.savedModel.empty() ? std::string(kUnknown) : record.savedModel, SpanKind::Code});
+    intro.push_back(Span{" to the Ollama server " +
+                             (record.environment.empty() ? std::string() : "\"" + record.environment + "\" ") + "at ",
+                         SpanKind::Text});
+    intro.push_back(Span{record.url.empty() ? std::string(kUnknown) : record.url, SpanKind::Code});
+    intro.push_back(Span{".", SpanKind::Text});
+    title.blocks.push_back(paragraph(std::move(intro)));
+    FactTable facts;
+    facts.add("Name in Ollama", record.ollamaName.empty() ? unknown() : code(record.ollamaName));
+    facts.add("Status", Inline{Span{std::string(deploymentStatusName(record.status)), SpanKind::Status}});
+    if (!record.refreshedAt.empty()) {
+        facts.add("On the server",
+                  text(record.presentOnServer ? "yes, at the last refresh" : "no longer, at the last refresh"));
+        facts.add("Last refresh", time(record.refreshedAt));
+    }
+    facts.add("Saved model", record.savedModel.empty() ? unknown() : code(record.savedModel));
+    facts.add("Environment", text(record.environment.empty() ? "none (a URL given directly)" : record.environment));
+    facts.add("Server", record.url.empty() ? unknown() : code(record.url));
+    facts.add("Quantization", record.quantization.empty() ? unknown() : code(record.quantization));
+    facts.add("Started at", record.startedAt.empty() ? unknown() : time(record.startedAt));
+    facts.add("Ended at", record.endedAt.empty() ? text("not yet") : time(record.endedAt));
+    if (!record.modelDigest.empty()) {
+        facts.add("Model digest", hash(record.modelDigest));
+    }
+    facts.add("Deploy UUID", record.uuid.empty() ? unknown() : code(record.uuid));
+    title.blocks.push_back(facts.block);
+    std::vector<Section> sections;
+    sections.push_back(std::move(title));
+    if (!record.message.empty()) {
+        Section message{2, "Message from the server", {}};
+        message.blocks.push_back(verbatim(record.message));
+        sections.push_back(std::move(message));
+    }
+    return sections;
+}
+
+namespace {
+
+// "6.0 GiB": the summary's size, where the sections give the exact bytes.
+std::string shortBytes(std::uint64_t bytes)
+{
+    static const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        return grouped(bytes) + " bytes";
+    }
+    double scaled = static_cast<double>(bytes);
+    int unit = -1;
+    while (scaled >= 1024.0 && unit < 3) {
+        scaled /= 1024.0;
+        ++unit;
+    }
+    return fmt::format("{:.1f} {}", scaled, units[unit]);
+}
+
+std::string shortCount(std::uint64_t count)
+{
+    const double n = static_cast<double>(count);
+    if (n >= 1e9) {
+        return fmt::format("{:.2f} B", n / 1e9);
+    }
+    if (n >= 1e6) {
+        return fmt::format("{:.2f} M", n / 1e6);
+    }
+    return grouped(count);
+}
+
+void addKnown(std::vector<Fact>& summary, const std::string& label, const std::string& value,
+              SpanKind kind = SpanKind::Text)
+{
+    if (!value.empty()) {
+        summary.push_back(Fact{label, Inline{Span{value, kind}}});
+    }
+}
+
+} // namespace
+
+std::vector<Fact> savedModelSummary(const ModelCard& card)
+{
+    std::vector<Fact> summary;
+    addKnown(summary, "Base", card.base.technicalName, SpanKind::Code);
+    addKnown(summary, "Adapter", card.trained.trainName.empty() ? card.trained.name : card.trained.trainName,
+             SpanKind::Code);
+    if (card.trained.adapter.r) {
+        addKnown(summary, "Rank", groupedSigned(*card.trained.adapter.r));
+    }
+    // "auto" keeps every tensor's dtype: the weights' own dtype says more.
+    const std::optional<std::string> dtype =
+        card.merge.outputDtype && *card.merge.outputDtype != "auto" ? card.merge.outputDtype : card.base.weightsDtype;
+    addKnown(summary, "Dtype", dtype.value_or(""));
+    if (card.totalSize) {
+        addKnown(summary, "Size", shortBytes(*card.totalSize));
+    }
+    addKnown(summary, "Created", card.createdAt, SpanKind::Time);
+    return summary;
+}
+
+std::vector<Fact> baseModelSummary(const BaseModelRecord& record, const BaseModelFacts& facts)
+{
+    std::vector<Fact> summary;
+    if (facts.architectures && !facts.architectures->empty()) {
+        addKnown(summary, "Architecture", facts.architectures->front(), SpanKind::Code);
+    }
+    if (facts.parameterCount) {
+        addKnown(summary, "Parameters", shortCount(*facts.parameterCount));
+    }
+    addKnown(summary, "Dtype", facts.weightsDtype.value_or(facts.configDtype.value_or("")));
+    if (facts.diskSize) {
+        addKnown(summary, "Size", shortBytes(*facts.diskSize));
+    }
+    addKnown(summary, "Template", record.templateText.empty() ? "none" : "yes");
+    addKnown(summary, "Registered", record.addedAt, SpanKind::Time);
+    return summary;
+}
+
+std::vector<Fact> trainedModelSummary(const TrainedModelRecord& record, const TrainedModelFacts& facts)
+{
+    std::vector<Fact> summary;
+    addKnown(summary, "Base", record.baseTechnicalName, SpanKind::Code);
+    addKnown(summary, "Type", facts.adapter.peftType.value_or(""));
+    if (facts.adapter.r) {
+        addKnown(summary, "Rank", groupedSigned(*facts.adapter.r));
+    }
+    if (facts.adapter.loraAlpha) {
+        addKnown(summary, "Alpha", number(*facts.adapter.loraAlpha));
+    }
+    addKnown(summary, "Registered", record.createdAt, SpanKind::Time);
+    return summary;
+}
+
+std::vector<Fact> deploymentRecordSummary(const DeploymentRecord& record)
+{
+    std::vector<Fact> summary;
+    addKnown(summary, "Status", std::string(deploymentStatusName(record.status)), SpanKind::Status);
+    addKnown(summary, "Environment", record.environment.empty() ? record.url : record.environment);
+    addKnown(summary, "Quantization", record.quantization);
+    addKnown(summary, "Deployed", record.endedAt.empty() ? record.startedAt : record.endedAt, SpanKind::Time);
+    return summary;
 }
 
 } // namespace deepext::cardsections

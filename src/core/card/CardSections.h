@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CardDocument.h"
 #include "deepext/base/Records.h"
+#include "deepext/card/CardDocument.h"
 #include "deepext/card/ModelCard.h"
 #include "deepext/card/ModelCardRenderer.h"
 
@@ -28,5 +28,15 @@ carddoc::Section registeredBaseSection(const BaseModelRecord& record);
 carddoc::Section registeredTrainedSection(const TrainedModelRecord& record);
 // A base model's Deployment Template File, as stored in the workspace.
 carddoc::Section deploymentTemplateSection(const BaseModelRecord& record);
+
+// A deployment record: its title, what was deployed where and how, and the server's message when there is one.
+std::vector<carddoc::Section> deploymentRecordSections(const DeploymentRecord& record);
+
+// The facts at a glance of each kind of document (carddoc::Document::summary); facts a source does not state are
+// left out rather than shown as "unknown".
+std::vector<carddoc::Fact> savedModelSummary(const ModelCard& card);
+std::vector<carddoc::Fact> baseModelSummary(const BaseModelRecord& record, const BaseModelFacts& facts);
+std::vector<carddoc::Fact> trainedModelSummary(const TrainedModelRecord& record, const TrainedModelFacts& facts);
+std::vector<carddoc::Fact> deploymentRecordSummary(const DeploymentRecord& record);
 
 } // namespace deepext::cardsections

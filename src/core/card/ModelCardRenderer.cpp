@@ -1,6 +1,5 @@
 #include "deepext/card/ModelCardRenderer.h"
 
-#include "CardDocument.h"
 #include "CardSections.h"
 
 #include <fmt/format.h>
@@ -18,27 +17,6 @@ using carddoc::Section;
 namespace {
 
 const char* const kUnknown = "unknown";
-
-Document document(const ModelCard& card, const std::optional<std::vector<DeploymentSummary>>& deployments)
-{
-    using namespace cardsections;
-    Document doc;
-    doc.sections.push_back(identitySection(card));
-    doc.sections.push_back(baseSection(card.base));
-    doc.sections.push_back(adapterSection(card.trained));
-    for (Section& s : trainingSections(card.trained.training)) {
-        doc.sections.push_back(std::move(s));
-    }
-    doc.sections.push_back(mergeSection(card.merge));
-    doc.sections.push_back(filesSection(card));
-    if (deployments) {
-        doc.sections.push_back(deploymentsSection(*deployments));
-    }
-    if (!card.notes.empty()) {
-        doc.sections.push_back(notesSection(card.notes));
-    }
-    return doc;
-}
 
 void appendUnique(std::vector<std::string>& list, const std::string& item)
 {
@@ -177,6 +155,73 @@ std::string ModelCardRenderer::frontMatter(const ModelCard& card)
     return std::string("---\n") + out.c_str() + "\n---\n";
 }
 
+Document ModelCardRenderer::document(const ModelCard& card,
+                                     const std::optional<std::vector<DeploymentSummary>>& deployments)
+{
+    using namespace cardsections;
+    Document doc;
+    doc.name = card.name;
+    doc.summary = savedModelSummary(card);
+    doc.sections.push_back(identitySection(card));
+    doc.sections.push_back(baseSection(card.base));
+    doc.sections.push_back(adapterSection(card.trained));
+    for (Section& s : trainingSections(card.trained.training)) {
+        doc.sections.push_back(std::move(s));
+    }
+    doc.sections.push_back(mergeSection(card.merge));
+    doc.sections.push_back(filesSection(card));
+    if (deployments) {
+        doc.sections.push_back(deploymentsSection(*deployments));
+    }
+    if (!card.notes.empty()) {
+        doc.sections.push_back(notesSection(card.notes));
+    }
+    return doc;
+}
+
+Document ModelCardRenderer::baseModelDocument(const BaseModelRecord& record)
+{
+    // The registry keeps the facts read at registration in the card's own schema (BaseModelFacts::toJson).
+    BaseModelFacts facts = BaseModelFacts::fromJson(record.facts);
+    facts.technicalName = record.technicalName;
+    facts.displayName = record.modelName;
+    facts.directory = record.path;
+    Document doc;
+    doc.name = record.technicalName;
+    doc.summary = cardsections::baseModelSummary(record, facts);
+    doc.sections.push_back(cardsections::registeredBaseSection(record));
+    doc.sections.push_back(cardsections::baseSection(facts));
+    doc.sections.push_back(cardsections::deploymentTemplateSection(record));
+    return doc;
+}
+
+Document ModelCardRenderer::trainedModelDocument(const TrainedModelRecord& record, const TrainedModelFacts& facts)
+{
+    Document doc;
+    doc.name = record.name;
+    doc.summary = cardsections::trainedModelSummary(record, facts);
+    doc.sections.push_back(cardsections::registeredTrainedSection(record));
+    doc.sections.push_back(cardsections::adapterSection(facts));
+    for (Section& section : cardsections::trainingSections(facts.training)) {
+        doc.sections.push_back(std::move(section));
+    }
+    return doc;
+}
+
+Document ModelCardRenderer::deploymentDocument(const DeploymentRecord& record)
+{
+    Document doc;
+    doc.name = record.ollamaName;
+    doc.summary = cardsections::deploymentRecordSummary(record);
+    doc.sections = cardsections::deploymentRecordSections(record);
+    return doc;
+}
+
+std::string ModelCardRenderer::render(const Document& document, CardFormat format)
+{
+    return format == CardFormat::Markdown ? carddoc::toMarkdown(document) : carddoc::toPlainText(document);
+}
+
 std::string ModelCardRenderer::markdown(const ModelCard& card,
                                         const std::optional<std::vector<DeploymentSummary>>& deployments)
 {
@@ -197,28 +242,13 @@ std::string ModelCardRenderer::render(const ModelCard& card, CardFormat format,
 
 std::string ModelCardRenderer::baseModel(const BaseModelRecord& record, CardFormat format)
 {
-    // The registry keeps the facts read at registration in the card's own schema (BaseModelFacts::toJson).
-    BaseModelFacts facts = BaseModelFacts::fromJson(record.facts);
-    facts.technicalName = record.technicalName;
-    facts.displayName = record.modelName;
-    facts.directory = record.path;
-    Document doc;
-    doc.sections.push_back(cardsections::registeredBaseSection(record));
-    doc.sections.push_back(cardsections::baseSection(facts));
-    doc.sections.push_back(cardsections::deploymentTemplateSection(record));
-    return format == CardFormat::Markdown ? carddoc::toMarkdown(doc) : carddoc::toPlainText(doc);
+    return render(baseModelDocument(record), format);
 }
 
 std::string ModelCardRenderer::trainedModel(const TrainedModelRecord& record, const TrainedModelFacts& facts,
                                             CardFormat format)
 {
-    Document doc;
-    doc.sections.push_back(cardsections::registeredTrainedSection(record));
-    doc.sections.push_back(cardsections::adapterSection(facts));
-    for (Section& section : cardsections::trainingSections(facts.training)) {
-        doc.sections.push_back(std::move(section));
-    }
-    return format == CardFormat::Markdown ? carddoc::toMarkdown(doc) : carddoc::toPlainText(doc);
+    return render(trainedModelDocument(record, facts), format);
 }
 
 std::string ModelCardRenderer::readme(const ModelCard& card)

@@ -55,13 +55,18 @@ std::vector<DeploymentSummary> SavedModelOperations::deploymentSummaries(const W
     return out;
 }
 
-std::string SavedModelOperations::cardText(const Workspace& workspace, const std::string& savedName, CardFormat format)
+carddoc::Document SavedModelOperations::cardDocument(const Workspace& workspace, const std::string& savedName)
 {
     if (!workspace.savedModelExists(savedName)) {
         throw Error("no saved model named '" + savedName + "' (see 'deepext-cli list')");
     }
     const ModelCard card = ModelCard::load(workspace.savedModelPath(savedName));
-    return ModelCardRenderer::render(card, format, deploymentSummaries(workspace, savedName));
+    return ModelCardRenderer::document(card, deploymentSummaries(workspace, savedName));
+}
+
+std::string SavedModelOperations::cardText(const Workspace& workspace, const std::string& savedName, CardFormat format)
+{
+    return ModelCardRenderer::render(cardDocument(workspace, savedName), format);
 }
 
 VerifyReport SavedModelOperations::verify(const Workspace& workspace, const std::string& savedName,
