@@ -7,8 +7,8 @@ namespace deepext::fake {
 ApiRoute ApiRoute::match(const QString& path, const QByteArray& method)
 {
     ApiRoute m;
-    const auto allow = [&](Endpoint endpoint, std::initializer_list<const char*> methods) {
-        m.endpoint = endpoint;
+    const auto allow = [&](Endpoint which, std::initializer_list<const char*> methods) {
+        m.endpoint = which;
         for (const char* allowed : methods) {
             m.methodAllowed = m.methodAllowed || method == allowed;
         }
