@@ -4,6 +4,7 @@
 #include "InterruptGuard.h"
 #include "ProgressReporter.h"
 #include "deepext/base/Error.h"
+#include "deepext/ollama/Deployer.h"
 #include "deepext/workflow/DeployOperation.h"
 
 #include <QEventLoop>
@@ -85,12 +86,15 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     bool ok = false;
     std::string message;
     std::string details;
+    std::string progressPhase; // the GGUF export's progress is labelled as such, not as an upload
     QObject::connect(&operation, &DeployOperation::phaseChanged, &loop, [&](const QString& phase) {
         reporter->finish();
         context.info(phase.toStdString());
+        const bool gguf = phase == ollama::Deployer::phaseName(ollama::Deployer::Phase::PreparingGguf);
+        progressPhase = gguf ? "writing GGUF" : std::string();
     });
     QObject::connect(&operation, &DeployOperation::progressChanged, &loop, [&](qint64 done, qint64 total) {
-        reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total));
+        reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total), progressPhase);
     });
     QObject::connect(&operation, &DeployOperation::statusLine, &loop, [&](const QString& line) {
         reporter->finish();
