@@ -233,6 +233,9 @@ void Deployer::onVersion(const OllamaResult& result)
         return;
     }
     setPhase(Phase::PreparingGguf);
+    if (m_finished) {
+        return; // cancelled from a phaseChanged() receiver
+    }
     if (!isSignalConnected(QMetaMethod::fromSignal(&Deployer::ggufNeeded))) {
         fail(QStringLiteral("Internal error: %1 must go as GGUF, but nothing writes GGUF files for this deploy.")
                  .arg(q(m_request.ollamaName)));

@@ -37,6 +37,9 @@ gguf::GgufExportType GgufDeployFile::resolveType(const std::string& modelDirecto
 GgufDeployFile::Prepared GgufDeployFile::prepare(const std::string& modelDirectory, gguf::GgufExportType type,
                                                  const MergeProgressCallback& progress, const std::atomic_bool& cancel)
 {
+    if (cancel) {
+        throw Error::cancelled();
+    }
     const gguf::GgufExportType resolved = resolveType(modelDirectory, type);
     const std::string relative = relativePath(resolved);
     const std::string path = (fs::path(modelDirectory) / relative).string();
