@@ -142,7 +142,7 @@ OllamaVersion::Converter OllamaVersion::converterFor(const std::string& architec
         }
         if (!effective.isAtLeast(entry.since)) {
             // Only the snapshot is certain for these: an older server may have had them already.
-            const bool sinceIsCertain = entry.since.toString() != Snapshot.toString();
+            const bool sinceIsCertain = !(entry.since.isAtLeast(Snapshot) && Snapshot.isAtLeast(entry.since));
             return sinceIsCertain ? Converter::Refuses : Converter::Unsure;
         }
         const bool dropped = entry.until.isValid() && effective.isAtLeast(entry.until);
