@@ -4,6 +4,7 @@
 #include "InterruptGuard.h"
 #include "ProgressReporter.h"
 #include "deepext/base/Error.h"
+#include "deepext/ollama/Deployer.h"
 #include "deepext/workflow/DeployOperation.h"
 
 #include <QEventLoop>
@@ -40,8 +41,18 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
                                             QStringLiteral("FILE"));
     const QCommandLineOption autodetectOption(QStringLiteral("autodetect-template"),
                                               QStringLiteral("Let Ollama detect the template."));
+    const QCommandLineOption formatOption(
+        QStringLiteral("format"),
+        QStringLiteral("How the weights go: auto (default: safetensors where the server's converter takes the "
+                       "architecture, else GGUF), safetensors or gguf."),
+        QStringLiteral("FORMAT"), QStringLiteral("auto"));
+    const QCommandLineOption ggufTypeOption(
+        QStringLiteral("gguf-type"),
+        QStringLiteral("The GGUF file's type when it goes as GGUF: auto (the model's: bf16 or f16), f16, bf16, f32 "
+                       "or q8_0 (only with --quantize no_quantization). Written once into the saved model."),
+        QStringLiteral("TYPE"), QStringLiteral("auto"));
     parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
-                       autodetectOption});
+                       autodetectOption, formatOption, ggufTypeOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
         return 0;
     }
@@ -59,6 +70,8 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     }
     options.templateFile = parser.value(templateOption).toStdString();
     options.autodetectTemplate = parser.isSet(autodetectOption);
+    options.format = parser.value(formatOption).toStdString();
+    options.ggufType = parser.value(ggufTypeOption).toStdString();
     const std::string saved = parser.positionalArguments().at(0).toStdString();
     const auto& workspace = context.workspace();
 
@@ -73,12 +86,15 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     bool ok = false;
     std::string message;
     std::string details;
+    std::string progressPhase; // the GGUF export's progress is labelled as such, not as an upload
     QObject::connect(&operation, &DeployOperation::phaseChanged, &loop, [&](const QString& phase) {
         reporter->finish();
         context.info(phase.toStdString());
+        const bool gguf = phase == ollama::Deployer::phaseName(ollama::Deployer::Phase::PreparingGguf);
+        progressPhase = gguf ? "writing GGUF" : std::string();
     });
     QObject::connect(&operation, &DeployOperation::progressChanged, &loop, [&](qint64 done, qint64 total) {
-        reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total));
+        reporter->update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total), progressPhase);
     });
     QObject::connect(&operation, &DeployOperation::statusLine, &loop, [&](const QString& line) {
         reporter->finish();

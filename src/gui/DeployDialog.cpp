@@ -47,6 +47,10 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     for (const char* quant : {"q4_K_M", "q4_K_S", "q8_0", "no_quantization"}) {
         m_ui->quantizationComboBox->addItem(QString::fromLatin1(quant), QString::fromLatin1(quant));
     }
+    // auto: the server's version decides (DeployFormatChooser), once it has answered.
+    m_ui->formatComboBox->addItem(tr("Auto"), QStringLiteral("auto"));
+    m_ui->formatComboBox->addItem(tr("Safetensors"), QStringLiteral("safetensors"));
+    m_ui->formatComboBox->addItem(tr("GGUF"), QStringLiteral("gguf"));
     m_ui->noTemplateLabel->hide();
     m_ui->autodetectTemplateCheckBox->hide();
     m_ui->detailsPlainTextEdit->hide();
@@ -139,6 +143,7 @@ DeployOptions DeployDialog::options() const
     DeployOptions options;
     options.environment = m_ui->environmentComboBox->currentData().toString().toStdString();
     options.quantization = m_ui->quantizationComboBox->currentData().toString().toStdString();
+    options.format = m_ui->formatComboBox->currentData().toString().toStdString();
     options.ollamaName = m_ui->ollamaNameLineEdit->text().trimmed().toStdString();
     options.system = m_ui->systemPlainTextEdit->toPlainText().toStdString();
     for (int row = 0; row < m_ui->parametersTableWidget->rowCount(); ++row) {
@@ -265,7 +270,7 @@ void DeployDialog::updateButtons()
     m_ui->closeButton->setEnabled(!running);
     for (QWidget* input : std::initializer_list<QWidget*>{
              m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
-             m_ui->quantizationComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
+             m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
              m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox}) {
         input->setEnabled(!running && !m_done);
     }

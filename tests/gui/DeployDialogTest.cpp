@@ -155,3 +155,31 @@ TEST_F(DeployDialogTest, Template_MissingIsExplainedAndAutodetectUnlocksDeploy)
     EXPECT_TRUE(QTest::qWaitFor([&] { return child<QPushButton>(dialog, "deployButton")->isEnabled(); }, 10000));
     EXPECT_TRUE(child<QPlainTextEdit>(dialog, "templatePlainTextEdit")->toPlainText().isEmpty());
 }
+
+TEST_F(DeployDialogTest, Format_GgufChoiceDeploysTheSavedModelsGgufFile)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* format = child<QComboBox>(dialog, "formatComboBox");
+    ASSERT_EQ(format->currentData().toString(), QStringLiteral("auto"));
+    format->setCurrentIndex(format->findData(QStringLiteral("gguf")));
+    bool finished = false;
+    bool ok = false;
+    QObject::connect(&dialog, &DeployDialog::deployFinished, &dialog, [&](bool result) {
+        finished = true;
+        ok = result;
+    });
+    QTest::mouseClick(child<QPushButton>(dialog, "deployButton"), Qt::LeftButton);
+    EXPECT_FALSE(format->isEnabled()) << "the choice is locked while the deploy runs";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return finished; }, 60000));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    const auto create = m_server.lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_TRUE((*create)["files"].contains("model.gguf")) << create->dump();
+    const auto records = m_workspace.deployments();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].format, "gguf");
+    EXPECT_TRUE(child<QPlainTextEdit>(dialog, "statusLinesPlainTextEdit")
+                    ->toPlainText()
+                    .contains(QStringLiteral("parsing GGUF")));
+}

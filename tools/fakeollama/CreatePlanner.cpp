@@ -1,5 +1,6 @@
 #include "CreatePlanner.h"
 
+#include "GgufImport.h"
 #include "GoEncoding.h"
 #include "GoJsonDecoder.h"
 #include "LegacyModelfile.h"
@@ -182,6 +183,12 @@ CreatePlan CreatePlanner::planCurrent(const QByteArray& body)
                 const QString d = QString::fromStdString(digest.get<std::string>());
                 if (m_store.readBlobHead(d, 4) != "GGUF") {
                     error(plan, 400, QStringLiteral("supplied file was not in GGUF format"));
+                    return plan;
+                }
+                // The real server decodes the whole header (fs/ggml Decode): file type and architecture come from
+                // it, and a damaged file fails here, inline after "parsing GGUF".
+                if (const QString problem = GgufImport::inspect(m_store.blobPath(d), source); !problem.isEmpty()) {
+                    error(plan, 500, problem);
                     return plan;
                 }
                 source.modelSize += m_store.blobSize(d);

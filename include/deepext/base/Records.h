@@ -67,6 +67,7 @@ struct DeploymentRecord
     std::string environment; // environment name, or empty when a URL was given directly
     std::string url;
     std::string quantization;
+    std::string format; // how the weights went: "safetensors" or "gguf"; empty until the deploy has chosen
     DeploymentStatus status = DeploymentStatus::Deploying;
     std::string message; // the server's exact text on failure
     std::string modelDigest;

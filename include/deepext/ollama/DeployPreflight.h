@@ -39,6 +39,8 @@ struct PreflightDecision
     std::vector<DeployFile> files; // the files Ollama's own client would send, in manifest order
     CreateApi createApi = CreateApi::Unknown;
     std::optional<OllamaVersion> version; // once the server's version is known (invalid when it is no version)
+    DeployFormat format = DeployFormat::Safetensors; // once the server's version is known (DeployFormatChooser)
+    QString formatReason;
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -55,7 +57,8 @@ public:
     static PreflightDecision checkRequest(const DeployRequest& request);
 
     // What this server can take, from its /api/version text: the create API generation (too old is an error that
-    // asks for an upgrade) and whether its converter is known to handle the model's architecture (a warning).
+    // asks for an upgrade) and the format the weights go in (DeployFormatChooser: refused before any upload when
+    // neither the server's converter nor the GGUF export takes the architecture, or the asked format cannot work).
     // serverDisplay names the server in messages. `decision` must be ok().
     static PreflightDecision checkServer(PreflightDecision decision, const std::string& versionText,
                                          const QString& serverDisplay);

@@ -14,6 +14,15 @@
 
 namespace deepext::ollama {
 
+// How the weights go to Ollama: the model's safetensors (Ollama converts them) or one GGUF file we write. Auto picks
+// safetensors where the server's converter takes the architecture, GGUF otherwise (DeployFormatChooser).
+enum class DeployFormat
+{
+    Auto,
+    Safetensors,
+    Gguf,
+};
+
 // Everything a deploy needs; nothing is read from the workspace here.
 struct DeployRequest
 {
@@ -30,6 +39,10 @@ struct DeployRequest
     nlohmann::json messages = nlohmann::json::array(); // [{"role","content"}]
     bool autodetectTemplate = false; // allow deploying without a template (Ollama detects one, or uses its default)
     std::string architecture;        // config.json architectures[0]
+    DeployFormat format = DeployFormat::Auto;
+    // The architectures the GGUF export can write (config.json names); the gguf layer knows them, the caller passes
+    // them in. Empty: GGUF is not an option.
+    std::vector<std::string> ggufArchitectures;
 };
 
 struct DeployOutcome
@@ -49,6 +62,7 @@ struct DeployOutcome
     std::string modelName;     // the Ollama name as sent
     std::string modelDigest;   // from /api/tags: 64 hex characters, empty when it could not be read
     std::string serverVersion; // from /api/version
+    std::string format;        // "safetensors" or "gguf" once decided, else empty
     std::uint64_t bytesUploaded = 0;
     int blobsUploaded = 0;
     int blobsSkipped = 0; // already on the server

@@ -16,8 +16,10 @@ class QNetworkAccessManager;
 namespace deepext::ollama {
 
 // Deploys a saved model to an Ollama server on the event loop: the pre-flight (DeployPreflight, before any byte is
-// uploaded; the model's files checked on disk), HEAD/POST of the blobs Ollama lacks, HEAD again, /api/create
-// streamed, the model digest from /api/tags. One deploy per Deployer. cancel() works in every phase.
+// uploaded; the model's files checked on disk; the format chosen), HEAD/POST of the blobs Ollama lacks, HEAD again,
+// /api/create streamed, the model digest from /api/tags. One deploy per Deployer. cancel() works in every phase.
+// A GGUF deploy asks its caller for the file (ggufNeeded(), answered by useGguf() or ggufFailed()): this layer does
+// not write GGUF, the workflow layer does.
 class Deployer : public QObject
 {
     Q_OBJECT
@@ -26,7 +28,8 @@ public:
     enum class Phase
     {
         Idle,
-        Preflight,     // local checks, then the server's version
+        Preflight,     // local checks, then the server's version and the format
+        PreparingGguf, // the caller writes (or reuses) the GGUF file
         CheckingBlobs, // HEAD every blob
         Uploading,     // POST the missing ones
         Verifying,     // HEAD every blob again right before create
@@ -48,6 +51,11 @@ public:
     void start(DeployRequest request);
     void cancel();
 
+    // PreparingGguf: the GGUF file, written into the model directory (path relative to it, size and SHA-256 as
+    // recorded in the card), or why it could not be. Ignored in any other phase.
+    void useGguf(const ManifestEntry& entry);
+    void ggufFailed(const QString& message, const QString& details = {});
+
     Phase phase() const { return m_phase; }
     bool isRunning() const { return m_started && !m_finished; }
     const DeployOutcome& outcome() const { return m_outcome; }
@@ -65,6 +73,8 @@ signals:
     // Creating: each status line of /api/create ("converting model", "quantizing ... (123/456)", ...).
     void statusLine(const QString& line);
     void warning(const QString& message);
+    // The format decision was GGUF: write it, then call useGguf() or ggufFailed().
+    void ggufNeeded();
     void finished(const deepext::ollama::DeployOutcome& outcome);
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace deepext::ollama {
 
@@ -29,6 +30,19 @@ public:
     // Whether Ollama's safetensors converter at this version is known to handle config.json architectures[0]
     // (convert/convert.go LoadModelMetadata; docs/ollama-notes.md). False means "not known", not "certainly fails".
     bool isKnownToConvert(const std::string& architecture) const;
+
+    // What Ollama's safetensors converter at this version does with config.json architectures[0]. Refuses: not in
+    // its table at this version (where the table gives the versions an entry was added or removed, or the name is
+    // not in it at all). Unsure: listed at the snapshot only, so an older server may or may not know it.
+    enum class Converter
+    {
+        Converts,
+        Refuses,
+        Unsure,
+    };
+    Converter converterFor(const std::string& architecture) const;
+    // The architectures this version's converter accepts (Converts), in table order, for messages.
+    std::vector<std::string> convertibleArchitectures() const;
 
 private:
     int m_major = 0;

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ struct DeployOptions
     std::vector<std::string> parameters; // "KEY=VALUE", merged over the template file's PARAMETERs
     std::string templateFile;            // overrides the base model's Deployment Template File
     bool autodetectTemplate = false;     // let Ollama take the template from tokenizer_config.json
+    std::string format = "auto";         // auto | safetensors | gguf (DeployFormatChooser)
+    std::string ggufType = "auto";       // a GGUF deploy's file: auto | f32 | f16 | bf16 | q8_0
 };
 
 // What would be sent, resolved before anything touches the network (the deploy dialog previews it).
@@ -47,6 +50,8 @@ struct ResolvedDeployment
     std::string ollamaName;
     std::string deployUuid;
     std::string quantization;
+    std::string format;         // as asked: auto, safetensors or gguf (the server's version decides auto)
+    std::string ggufType;       // the GGUF file's type if it goes as GGUF: auto, f32, f16, bf16 or q8_0
     std::string templateText;   // the template that will be sent (empty with autodetect)
     std::string templateSource; // where it comes from
     std::string system;
@@ -97,6 +102,8 @@ signals:
 
 private:
     void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
+    // The Deployer chose GGUF: write or reuse the saved model's GGUF file off the event loop (GgufDeployFile).
+    void prepareGguf(const ResolvedDeployment& resolved);
     void onDeployerFinished(const ollama::DeployOutcome& outcome);
     // Ends a deploy that wrote no record: finished(false) from the event loop.
     void refuse(const std::string& message, const std::string& details = {});
@@ -110,6 +117,9 @@ private:
     std::unique_ptr<ollama::Deployer> m_deployer;
     ollama::OllamaTimeouts m_timeouts;
     std::shared_ptr<OperationLock> m_lock; // shared with the jobs that write the record, which release it
+    // The GGUF export runs on its own thread even in the CLI, so Ctrl+C and progress keep working while it writes.
+    std::shared_ptr<std::atomic_bool> m_ggufCancel = std::make_shared<std::atomic_bool>(false);
+    std::unique_ptr<JobRunner> m_ggufRunner; // declared last: destroyed first, waiting for a cancelled export
     bool m_starting = false;
     bool m_cancelRequested = false;
     bool m_finished = false;

@@ -135,6 +135,9 @@ void to_json(nlohmann::json& j, const DeploymentRecord& r)
          {"pid", r.pid},
          {"present_on_server", r.presentOnServer},
          {"refreshed_at", r.refreshedAt}};
+    if (!r.format.empty()) {
+        j["format"] = r.format; // records written before the format was chosen have none
+    }
 }
 
 void from_json(const nlohmann::json& j, DeploymentRecord& r)
@@ -156,6 +159,7 @@ void from_json(const nlohmann::json& j, DeploymentRecord& r)
     readField(j, "pid", r.pid);
     readField(j, "present_on_server", r.presentOnServer);
     readField(j, "refreshed_at", r.refreshedAt);
+    readField(j, "format", r.format);
 }
 
 } // namespace deepext

@@ -1,5 +1,6 @@
 #include "deepext/ollama/DeployPreflight.h"
 
+#include "deepext/ollama/DeployFormatChooser.h"
 #include "deepext/ollama/ModelfileParser.h"
 #include "deepext/ollama/OllamaClient.h"
 #include "deepext/ollama/OllamaName.h"
@@ -211,18 +212,20 @@ bool checkCreateApi(PreflightDecision& decision, const std::string& versionText,
     return true;
 }
 
-bool checkArchitecture(PreflightDecision& decision, const std::string& versionText)
+bool checkFormat(PreflightDecision& decision, const std::string& versionText, const QString& server)
 {
-    const std::string& architecture = decision.request.architecture;
-    if (architecture.empty()) {
-        decision.warnings.push_back(QStringLiteral("The model's config.json names no architecture; Ollama will "
-                                                   "probably refuse it (unknown architecture)."));
-    } else if (!decision.version->isKnownToConvert(architecture)) {
-        decision.warnings.push_back(QStringLiteral("Ollama %1 is not known to convert the architecture %2; the deploy "
-                                                   "goes on, but Ollama may answer \"unsupported architecture\" after "
-                                                   "the upload.")
-                                        .arg(q(versionText), q(architecture)));
+    const DeployRequest& r = decision.request;
+    FormatDecision format = DeployFormatChooser::choose(r.format, *decision.version, versionText, r.architecture,
+                                                        r.ggufArchitectures, server);
+    for (QString& warning : format.warnings) {
+        decision.warnings.push_back(std::move(warning));
     }
+    if (!format.ok()) {
+        decision.error = format.error;
+        return false;
+    }
+    decision.format = format.format;
+    decision.formatReason = format.reason;
     return true;
 }
 
@@ -246,7 +249,7 @@ PreflightDecision DeployPreflight::checkServer(PreflightDecision decision, const
                                                const QString& serverDisplay)
 {
     decision.version = OllamaVersion::parse(versionText);
-    if (!checkCreateApi(decision, versionText, serverDisplay) || !checkArchitecture(decision, versionText)) {
+    if (!checkCreateApi(decision, versionText, serverDisplay) || !checkFormat(decision, versionText, serverDisplay)) {
         decision.files.clear();
     }
     return decision;

@@ -2,10 +2,12 @@
 
 #include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
+#include "deepext/ollama/DeployFormatChooser.h"
 #include "deepext/ollama/OllamaName.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QMetaMethod>
 #include <QNetworkAccessManager>
 #include <QTimer>
 
@@ -52,6 +54,8 @@ QString Deployer::phaseName(Phase phase)
         return QStringLiteral("idle");
     case Phase::Preflight:
         return QStringLiteral("checking the server");
+    case Phase::PreparingGguf:
+        return QStringLiteral("writing the GGUF file");
     case Phase::CheckingBlobs:
         return QStringLiteral("checking which files Ollama has");
     case Phase::Uploading:
@@ -222,7 +226,52 @@ void Deployer::onVersion(const OllamaResult& result)
         return;
     }
     m_preflight = std::move(decision);
+    m_outcome.format = DeployFormatChooser::name(m_preflight.format);
+    logging::net()->info("deploy {}: {}", m_request.ollamaName, m_preflight.formatReason.toStdString());
+    if (m_preflight.format != DeployFormat::Gguf) {
+        checkBlobs();
+        return;
+    }
+    setPhase(Phase::PreparingGguf);
+    if (m_finished) {
+        return; // cancelled from a phaseChanged() receiver
+    }
+    if (!isSignalConnected(QMetaMethod::fromSignal(&Deployer::ggufNeeded))) {
+        fail(QStringLiteral("Internal error: %1 must go as GGUF, but nothing writes GGUF files for this deploy.")
+                 .arg(q(m_request.ollamaName)));
+        return;
+    }
+    emit ggufNeeded();
+}
+
+void Deployer::useGguf(const ManifestEntry& entry)
+{
+    if (m_finished || m_phase != Phase::PreparingGguf) {
+        return;
+    }
+    const QString filePath = QDir(m_request.modelDirectory).filePath(q(entry.path));
+    const QFileInfo info(filePath);
+    const auto digest = OllamaClient::blobDigest(entry.sha256);
+    if (!info.isFile() || static_cast<std::uint64_t>(info.size()) != entry.size || !digest) {
+        fail(QStringLiteral("The GGUF file %1 is missing or not as recorded; export it again.").arg(filePath));
+        return;
+    }
+    // One blob, under the name Ollama's own client gives a GGUF (its suffix makes the server parse it as GGUF).
+    m_blobs = {{*digest, filePath, entry.path, entry.size}};
+    m_filesMap = nlohmann::json::object({{"model.gguf", digest->toStdString()}});
     checkBlobs();
+}
+
+void Deployer::ggufFailed(const QString& message, const QString& details)
+{
+    if (m_finished || m_phase != Phase::PreparingGguf) {
+        return;
+    }
+    if (m_cancelled) {
+        finishCancelled();
+        return;
+    }
+    fail(message, details);
 }
 
 void Deployer::checkBlobs()

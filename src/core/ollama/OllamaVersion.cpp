@@ -15,7 +15,7 @@ struct ArchitectureSupport
 
 // Where Ollama's history gives a version we use it (convert/convert.go LoadModelMetadata at each tag); v0.5.5 had
 // Llama, Mistral, Mixtral, Gemma, Gemma 2, Phi-3 and BERT; Gemma 3 arrived in v0.6.0 and Mistral 3 with v0.6.5. For the
-// rest only the snapshot (v0.33.0) is certain, so older servers get a warning, never a refusal.
+// rest only the snapshot (v0.33.0) is certain, so on older servers they are Unsure (a warning, never a refusal).
 const OllamaVersion V055(0, 5, 5);
 const OllamaVersion Snapshot(0, 33, 0);
 
@@ -126,8 +126,13 @@ std::string OllamaVersion::toString() const
 
 bool OllamaVersion::isKnownToConvert(const std::string& architecture) const
 {
+    return converterFor(architecture) == Converter::Converts;
+}
+
+OllamaVersion::Converter OllamaVersion::converterFor(const std::string& architecture) const
+{
     if (architecture.empty()) {
-        return false;
+        return Converter::Refuses; // "unknown architecture"
     }
     // A source build or an unknown version is judged by the snapshot.
     const OllamaVersion effective = (!m_valid || isSourceBuild()) ? Snapshot : *this;
@@ -136,11 +141,25 @@ bool OllamaVersion::isKnownToConvert(const std::string& architecture) const
             continue;
         }
         if (!effective.isAtLeast(entry.since)) {
-            return false;
+            // Only the snapshot is certain for these: an older server may have had them already.
+            const bool sinceIsCertain = !(entry.since.isAtLeast(Snapshot) && Snapshot.isAtLeast(entry.since));
+            return sinceIsCertain ? Converter::Refuses : Converter::Unsure;
         }
-        return !entry.until.isValid() || !effective.isAtLeast(entry.until);
+        const bool dropped = entry.until.isValid() && effective.isAtLeast(entry.until);
+        return dropped ? Converter::Refuses : Converter::Converts;
     }
-    return false;
+    return Converter::Refuses;
+}
+
+std::vector<std::string> OllamaVersion::convertibleArchitectures() const
+{
+    std::vector<std::string> names;
+    for (const auto& entry : Architectures) {
+        if (converterFor(entry.architecture) == Converter::Converts) {
+            names.emplace_back(entry.architecture);
+        }
+    }
+    return names;
 }
 
 } // namespace deepext::ollama

@@ -9,14 +9,19 @@
 #include "deepext/base/Uuid.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
+#include "deepext/gguf/GgufArchitecture.h"
+#include "deepext/gguf/GgufExporter.h"
+#include "deepext/ollama/DeployFormatChooser.h"
 #include "deepext/ollama/Deployer.h"
 #include "deepext/ollama/DeploymentTemplate.h"
 #include "deepext/ollama/ModelfileParser.h"
 #include "deepext/ollama/OllamaHost.h"
 #include "deepext/ollama/OllamaName.h"
+#include "deepext/workflow/GgufDeployFile.h"
 #include "deepext/workflow/ModelRegistration.h"
 
 #include <QCoreApplication>
+#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
@@ -47,7 +52,10 @@ DeployOperation::DeployOperation(const Workspace& workspace, QNetworkAccessManag
 {
 }
 
-DeployOperation::~DeployOperation() = default;
+DeployOperation::~DeployOperation()
+{
+    m_ggufCancel->store(true); // m_ggufRunner's destructor then waits only for the export to stop
+}
 
 ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const std::string& savedName,
                                             const DeployOptions& options)
@@ -70,6 +78,18 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
                            " is not supported; choose no_quantization, q8_0, q4_K_M or q4_K_S");
     }
     resolved.quantization = *quantize;
+    const auto format = ollama::DeployFormatChooser::fromName(options.format);
+    if (!format) {
+        throw Error::usage("--format " + options.format + " is not supported; choose auto, safetensors or gguf");
+    }
+    resolved.format = ollama::DeployFormatChooser::name(*format);
+    resolved.ggufType = gguf::ggufExportTypeName(gguf::ggufExportTypeFromName(options.ggufType));
+    if (resolved.ggufType == "q8_0" && resolved.quantization != "no_quantization") {
+        // Ollama quantizes only F16, BF16 and F32 GGUF files (ollama-api.md §4.6).
+        throw Error::usage("--quantize " + resolved.quantization +
+                           " needs a float GGUF file: Ollama quantizes only f16, bf16 and f32; use --gguf-type auto "
+                           "(or f16, bf16, f32), or --quantize no_quantization with --gguf-type q8_0");
+    }
 
     // Where to: an environment by name, a URL, the default environment, else OLLAMA_HOST / 127.0.0.1:11434.
     if (!options.environment.empty()) {
@@ -290,6 +310,10 @@ void DeployOperation::launch(const ResolvedDeployment& resolved, bool autodetect
     request.messages = resolved.messages;
     request.autodetectTemplate = autodetectTemplate;
     request.architecture = resolved.architecture;
+    request.format = ollama::DeployFormatChooser::fromName(resolved.format).value_or(ollama::DeployFormat::Auto);
+    for (const auto& architecture : gguf::GgufArchitecture::supported()) {
+        request.ggufArchitectures.push_back(architecture.hfName);
+    }
 
     m_deployer = std::make_unique<ollama::Deployer>(m_network);
     m_deployer->setTimeouts(m_timeouts);
@@ -299,11 +323,50 @@ void DeployOperation::launch(const ResolvedDeployment& resolved, bool autodetect
     connect(m_deployer.get(), &ollama::Deployer::statusLine, this, &DeployOperation::statusLine);
     connect(m_deployer.get(), &ollama::Deployer::warning, this, &DeployOperation::warning);
     connect(m_deployer.get(), &ollama::Deployer::finished, this, &DeployOperation::onDeployerFinished);
+    connect(m_deployer.get(), &ollama::Deployer::ggufNeeded, this, [this, resolved] { prepareGguf(resolved); });
     m_deployer->start(std::move(request));
+}
+
+void DeployOperation::prepareGguf(const ResolvedDeployment& resolved)
+{
+    if (!m_ggufRunner) {
+        m_ggufRunner = std::make_unique<JobRunner>(JobRunner::Mode::Background);
+    }
+    const QPointer<QObject> self(this);
+    JobRunner* runner = m_ggufRunner.get();
+    m_ggufRunner->run(
+        this,
+        [runner, self, cancel = m_ggufCancel, directory = resolved.modelDirectory, type = resolved.ggufType] {
+            return GgufDeployFile::prepare(
+                directory, gguf::ggufExportTypeFromName(type),
+                [runner, self](const MergeProgress& progress) {
+                    runner->post(self, [self, progress] {
+                        if (auto* operation = qobject_cast<DeployOperation*>(self.data())) {
+                            emit operation->progressChanged(static_cast<qint64>(progress.bytesDone),
+                                                            static_cast<qint64>(progress.bytesTotal));
+                        }
+                    });
+                },
+                *cancel);
+        },
+        [this](JobOutcome<GgufDeployFile::Prepared> outcome) {
+            if (!m_deployer) {
+                return;
+            }
+            if (!outcome.ok()) {
+                m_deployer->ggufFailed(outcome.failure.message, outcome.failure.details);
+                return;
+            }
+            const ManifestEntry& entry = outcome.value->entry;
+            emit statusLine(QString::fromStdString((outcome.value->reused ? "using the saved " : "wrote ") +
+                                                   entry.path + " (" + std::to_string(entry.size) + " bytes)"));
+            m_deployer->useGguf(entry);
+        });
 }
 
 void DeployOperation::cancel()
 {
+    m_ggufCancel->store(true);
     if (m_deployer && m_deployer->isRunning()) {
         m_deployer->cancel();
     } else if (m_starting) {
@@ -314,6 +377,7 @@ void DeployOperation::cancel()
 void DeployOperation::onDeployerFinished(const ollama::DeployOutcome& outcome)
 {
     m_record.modelDigest = outcome.modelDigest;
+    m_record.format = outcome.format;
     switch (outcome.status) {
     case ollama::DeployOutcome::Status::Deployed:
         finish(DeploymentStatus::Deployed, outcome.message, {});

@@ -12,6 +12,7 @@
 
 using deepext::ManifestEntry;
 using deepext::ollama::CreateApi;
+using deepext::ollama::DeployFormat;
 using deepext::ollama::DeployPreflight;
 using deepext::ollama::DeployRequest;
 using deepext::ollama::PreflightDecision;
@@ -176,15 +177,35 @@ const std::vector<Row> Rows{
      .serverVersion = "0.33.0",
      .warnings = {"The model's config.json names no architecture"},
      .createApi = CreateApi::JsonFiles},
-    {.name = "ArchitectureTheServerDoesNotConvertWarns",
+    {.name = "ArchitectureOnlyTheSnapshotConvertsWarns",
+     .change = [](DeployRequest& r) { r.architecture = "Olmo3ForCausalLM"; },
+     .serverVersion = "0.5.7",
+     .warnings = {"Ollama 0.5.7 is not known to convert the architecture Olmo3ForCausalLM"},
+     .createApi = CreateApi::JsonFiles},
+    {.name = "ArchitectureNotYetConvertedAndNoGgufIsRefused",
      .change = [](DeployRequest& r) { r.architecture = "Gemma3ForCausalLM"; },
      .serverVersion = "0.5.7",
-     .warnings = {"Ollama 0.5.7 is not known to convert the architecture Gemma3ForCausalLM"},
+     .error = "Ollama 0.5.7 at http://127.0.0.1:11434 cannot deploy the architecture Gemma3ForCausalLM",
      .createApi = CreateApi::JsonFiles},
-    {.name = "ArchitectureLaterDroppedWarns",
-     .change = [](DeployRequest& r) { r.architecture = "MistralForCausalLM"; },
+    {.name = "ArchitectureLaterDroppedGoesAsGguf",
+     .change =
+         [](DeployRequest& r) {
+             r.architecture = "MistralForCausalLM";
+             r.ggufArchitectures = {"LlamaForCausalLM", "MistralForCausalLM"};
+         },
      .serverVersion = "0.6.5",
-     .warnings = {"is not known to convert the architecture MistralForCausalLM"},
+     .createApi = CreateApi::JsonFiles,
+     .more = [](const PreflightDecision& d) { EXPECT_EQ(d.format, DeployFormat::Gguf); }},
+    {.name = "SafetensorsOfAnArchitectureTheServerRefusesIsRefused",
+     .change =
+         [](DeployRequest& r) {
+             r.architecture = "Qwen3ForCausalLM";
+             r.format = DeployFormat::Safetensors;
+             r.ggufArchitectures = {"Qwen3ForCausalLM"};
+         },
+     .serverVersion = "0.33.0",
+     .error = "Ollama 0.33.0 at http://127.0.0.1:11434 cannot convert the architecture Qwen3ForCausalLM from "
+              "safetensors",
      .createApi = CreateApi::JsonFiles},
     {.name = "RequestWarningsSurviveTheServerCheck",
      .change = [](DeployRequest& r) { r.parameters["low_vram"] = true; },

@@ -278,20 +278,35 @@ TEST_F(DeployerTest, ServerStoppedNamesTheUrl)
               "Could not connect to Ollama at " + url + ": connection refused. Is Ollama running at " + url + "?");
 }
 
-TEST_F(DeployerTest, UnsupportedArchitectureIsShownVerbatim)
+TEST_F(DeployerTest, ArchitectureTheServerRefusesIsRefusedBeforeAnyBlobRequest)
 {
     TestModel qwen;
     fillModel(qwen, "Qwen3ForCausalLM");
     DeployRequest r = request("qwen3");
     r.modelDirectory = qwen.dir.path();
     r.files = qwen.files;
-    r.architecture = "Qwen3ForCausalLM";
+    r.architecture = "Qwen3ForCausalLM"; // no GGUF writer given: GGUF is no way out here
     const Observed seen = deploy(r);
     EXPECT_EQ(seen.outcome.status, Status::Failed);
-    EXPECT_EQ(seen.outcome.message, "unsupported architecture \"Qwen3ForCausalLM\"");
-    EXPECT_NE(seen.outcome.details.find(m_server->url().toStdString()), std::string::npos);
-    ASSERT_EQ(seen.warnings.size(), 1);
-    EXPECT_NE(seen.warnings[0].indexOf(QStringLiteral("Qwen3ForCausalLM")), -1);
+    EXPECT_NE(seen.outcome.message.find("cannot deploy the architecture Qwen3ForCausalLM"), std::string::npos)
+        << seen.outcome.message;
+    EXPECT_NE(seen.outcome.message.find(m_server->url().toStdString()), std::string::npos) << seen.outcome.message;
+    for (const auto& request : m_server->requests()) {
+        EXPECT_FALSE(request.path.startsWith(QStringLiteral("/api/blobs/"))) << request.path.toStdString();
+        EXPECT_NE(request.path, QStringLiteral("/api/create"));
+    }
+}
+
+TEST_F(DeployerTest, GgufChosenWithoutAWriterFailsBeforeAnyBlobRequest)
+{
+    DeployRequest r = request("mistral");
+    r.architecture = "MistralForCausalLM";
+    r.ggufArchitectures = {"MistralForCausalLM"};
+    const Observed seen = deploy(r);
+    EXPECT_EQ(seen.outcome.status, Status::Failed);
+    EXPECT_EQ(seen.outcome.format, "gguf");
+    EXPECT_NE(seen.outcome.message.find("nothing writes GGUF files"), std::string::npos) << seen.outcome.message;
+    EXPECT_TRUE(blobPosts().isEmpty());
 }
 
 TEST_F(DeployerTest, CancelWhileCreating)

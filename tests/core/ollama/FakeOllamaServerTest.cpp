@@ -3,6 +3,7 @@
 // in the test thread are fine.
 #include "fakeollama/FakeOllamaServer.h"
 
+#include "deepext/gguf/GgufWriter.h"
 #include "fakeollama/HttpRequestParser.h"
 
 #include <QCryptographicHash>
@@ -982,5 +983,56 @@ TEST(FakeOllamaHttpRequestParser, RejectsMalformedInput)
         const auto r = parser.parse(input.constData(), static_cast<std::size_t>(input.size()));
         EXPECT_EQ(r.kind, HttpRequestParser::Kind::Error) << input.toStdString();
         EXPECT_GE(parser.errorStatus(), 400);
+    }
+}
+
+namespace {
+
+// A small valid GGUF (one F32 tensor) whose general.file_type says `fileType` (1 F16, 7 Q8_0, 32 BF16).
+QByteArray tinyGguf(const QString& directory, std::uint32_t fileType)
+{
+    using namespace deepext::gguf;
+    const std::string path = directory.toStdString() + "/tiny-" + std::to_string(fileType) + ".gguf";
+    GgufMetadata metadata;
+    metadata.set("general.architecture", GgufValue::string("qwen3"));
+    metadata.set("general.file_type", GgufValue::uint32(fileType));
+    GgufWriter writer(path, metadata, {GgufTensorInfo{"token_embd.weight", GgmlType::F32, {32, 1}, 0}});
+    const std::vector<float> values(32, 0.5F);
+    writer.append(values.data(), values.size() * sizeof(float));
+    writer.finish();
+    QFile file(QString::fromStdString(path));
+    EXPECT_TRUE(file.open(QIODevice::ReadOnly));
+    return file.readAll();
+}
+
+} // namespace
+
+TEST_F(FakeOllamaServerTest, GgufCreateDecodesTheFileAndQuantizesOnlyFloatTypes)
+{
+    QTemporaryDir files;
+    const QString bf16 = upload(tinyGguf(files.path(), 32));
+    QStringList s = statuses(create({{"model", "g"}, {"files", {{"model.gguf", bf16.toStdString()}}}}));
+    EXPECT_EQ(s.first(), QStringLiteral("parsing GGUF"));
+    EXPECT_EQ(s.last(), QStringLiteral("success"));
+
+    s = statuses(create({{"model", "g4"}, {"files", {{"model.gguf", bf16.toStdString()}}}, {"quantize", "q4_K_M"}}));
+    EXPECT_TRUE(s.contains(QStringLiteral("quantizing BF16 model to Q4_K_M"))) << s.join(u'|').toStdString();
+    EXPECT_EQ(s.last(), QStringLiteral("success"));
+
+    const QString q8 = upload(tinyGguf(files.path(), 7));
+    s = statuses(create({{"model", "q8"}, {"files", {{"model.gguf", q8.toStdString()}}}, {"quantize", "q4_K_M"}}));
+    EXPECT_EQ(s.last(), QStringLiteral("error: quantization is only supported for F16, BF16 and F32 models"));
+    s = statuses(create({{"model", "q8"}, {"files", {{"model.gguf", q8.toStdString()}}}}));
+    EXPECT_EQ(s.last(), QStringLiteral("success")) << "a Q8_0 GGUF deploys as written";
+
+    // The right magic, a damaged rest: it fails after "parsing GGUF", and nothing is created.
+    QByteArray truncated = tinyGguf(files.path(), 1);
+    truncated.chop(16);
+    const QString bad = upload(truncated);
+    s = statuses(create({{"model", "bad"}, {"files", {{"model.gguf", bad.toStdString()}}}}));
+    EXPECT_EQ(s.first(), QStringLiteral("parsing GGUF"));
+    EXPECT_EQ(s.last(), QStringLiteral("error: unexpected EOF"));
+    for (const QString& name : m_server->modelNames()) {
+        EXPECT_FALSE(name.startsWith(QStringLiteral("bad"))) << name.toStdString();
     }
 }

@@ -4,6 +4,7 @@
 #include "deepext/base/Error.h"
 #include "deepext/base/OperationLock.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/card/ModelCard.h"
 #include "deepext/workflow/DemoGenerator.h"
 #include "deepext/workflow/SaveOperation.h"
 #include "deepext/workflow/SavedModelOperations.h"
@@ -14,6 +15,10 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
 
 using namespace deepext;
 
@@ -94,4 +99,71 @@ TEST_F(DeployOperationTest, DeployLockHeld_RefusedBeforeAnythingIsWrittenOrSent)
     EXPECT_TRUE(m_workspace->deployments().empty());
     EXPECT_TRUE(m_server->requests().empty());
     EXPECT_TRUE(other.isLocked()); // not taken over
+}
+
+TEST_F(DeployOperationTest, GgufDeploy_WritesTheFileOnceAndRecordsTheFormat)
+{
+    m_options.format = "gguf";
+    m_options.quantization = "q8_0";
+    const auto run = [&] {
+        DeployOperation operation(*m_workspace, &m_network);
+        QStringList phases;
+        bool done = false;
+        bool ok = false;
+        QString message;
+        QObject::connect(&operation, &DeployOperation::phaseChanged, [&](const QString& p) { phases << p; });
+        QObject::connect(&operation, &DeployOperation::finished,
+                         [&](bool success, const QString& text, const QString&) {
+                             done = true;
+                             ok = success;
+                             message = text;
+                         });
+        operation.start(m_saved, m_options);
+        EXPECT_TRUE(QTest::qWaitFor([&] { return done; }, 60000));
+        EXPECT_TRUE(ok) << message.toStdString();
+        EXPECT_TRUE(phases.contains(QStringLiteral("writing the GGUF file"))) << phases.join(u',').toStdString();
+        return operation.record();
+    };
+    const DeploymentRecord first = run();
+    EXPECT_EQ(first.format, "gguf");
+    EXPECT_EQ(first.status, DeploymentStatus::Deployed);
+    const std::string gguf = m_workspace->savedModelPath(m_saved) + "/gguf/model-bf16.gguf";
+    ASSERT_TRUE(std::filesystem::is_regular_file(gguf));
+    const auto written = std::filesystem::last_write_time(gguf);
+    const ModelCard card = ModelCard::load(m_workspace->savedModelPath(m_saved));
+    EXPECT_TRUE(std::any_of(card.files.begin(), card.files.end(),
+                            [](const ManifestEntry& e) { return e.path == "gguf/model-bf16.gguf"; }));
+    std::atomic_bool cancel{false};
+    EXPECT_TRUE(SavedModelOperations::verify(*m_workspace, m_saved, {}, cancel).unexpected.empty());
+
+    EXPECT_EQ(run().format, "gguf");
+    EXPECT_EQ(std::filesystem::last_write_time(gguf), written);
+}
+
+TEST_F(DeployOperationTest, GgufDeploy_CancelWhileWritingLeavesNothingAndRecordsCancelled)
+{
+    m_options.format = "gguf";
+    DeployOperation operation(*m_workspace, &m_network);
+    bool done = false;
+    bool ok = true;
+    QObject::connect(&operation, &DeployOperation::phaseChanged, [&](const QString& phase) {
+        if (phase == QStringLiteral("writing the GGUF file")) {
+            operation.cancel();
+        }
+    });
+    QObject::connect(&operation, &DeployOperation::finished, [&](bool success, const QString&, const QString&) {
+        done = true;
+        ok = success;
+    });
+    operation.start(m_saved, m_options);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done; }, 30000));
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(m_workspace->deployments().at(0).status, DeploymentStatus::Cancelled);
+    EXPECT_EQ(m_workspace->deployments().at(0).format, "gguf");
+    QTest::qWait(200); // an export already started would finish or stop by now
+    const std::string dir = m_workspace->savedModelPath(m_saved) + "/gguf";
+    EXPECT_FALSE(std::filesystem::exists(dir) && !std::filesystem::is_empty(dir));
+    for (const auto& request : m_server->requests()) {
+        EXPECT_FALSE(request.path.startsWith(QStringLiteral("/api/blobs/"))) << request.path.toStdString();
+    }
 }
