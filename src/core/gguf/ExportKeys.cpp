@@ -51,13 +51,7 @@ ExportKeys::ExportKeys(const GgufExportRequest& request, const ModelConfig& conf
     , m_config(config)
     , m_ropeParameters(ropeParameters)
     , m_plan(plan)
-    , m_embedding(dimensions.embedding)
-    , m_layers(dimensions.layers)
-    , m_heads(dimensions.heads)
-    , m_kvHeads(dimensions.kvHeads)
-    , m_feedForward(dimensions.feedForward)
-    , m_headDim(dimensions.headDim)
-    , m_vocabulary(dimensions.vocabulary)
+    , m_dimensions(dimensions)
 {
 }
 
@@ -163,15 +157,15 @@ void ExportKeys::addTextModelKeys()
 {
     // TextModel.set_gguf_parameters (+ LlamaModel.set_gguf_parameters).
     const std::string needed = "llama.cpp needs it";
-    setU32("block_count", m_layers);
+    setU32("block_count", m_dimensions.layers);
     setU32("context_length", m_config.requireUnsigned({"max_position_embeddings", "n_ctx", "n_positions", "max_length",
                                                        "max_sequence_length", "model_max_length"},
                                                       "llama.cpp needs the context length"));
-    setU32("embedding_length", m_embedding);
-    setU32("feed_forward_length", m_feedForward);
-    setU32("attention.head_count", m_heads);
+    setU32("embedding_length", m_dimensions.embedding);
+    setU32("feed_forward_length", m_dimensions.feedForward);
+    setU32("attention.head_count", m_dimensions.heads);
     if (m_config.find({"num_key_value_heads", "n_kv_heads"})) {
-        setU32("attention.head_count_kv", m_kvHeads);
+        setU32("attention.head_count_kv", m_dimensions.kvHeads);
     }
     const nlohmann::json& rope = m_ropeParameters;
     std::string ropeType;
@@ -228,13 +222,13 @@ void ExportKeys::addTextModelKeys()
     }
     setF32("attention.layer_norm_rms_epsilon", m_config.requireNumber({"rms_norm_eps", "norm_eps"}, needed));
     if (m_config.find({"head_dim"})) {
-        setU32("attention.key_length", m_headDim);
-        setU32("attention.value_length", m_headDim);
+        setU32("attention.key_length", m_dimensions.headDim);
+        setU32("attention.value_length", m_dimensions.headDim);
     }
     m_plan.metadata.set("general.file_type", GgufValue::uint32(m_plan.fileType));
     if (m_plan.architecture->writesVocabSize) {
-        setU32("vocab_size", m_vocabulary);
-        setU32("rope.dimension_count", m_headDim);
+        setU32("vocab_size", m_dimensions.vocabulary);
+        setU32("rope.dimension_count", m_dimensions.headDim);
     }
 }
 
@@ -243,11 +237,11 @@ void ExportKeys::addGemma2Keys()
     // Gemma2Model.set_gguf_parameters (no TextModel keys: no rope.freq_base, the runtime's default is 10000).
     const std::string needed = "llama.cpp's gemma2 needs it";
     setU32("context_length", m_config.requireUnsigned({"max_position_embeddings"}, needed));
-    setU32("embedding_length", m_embedding);
-    setU32("block_count", m_layers);
-    setU32("feed_forward_length", m_feedForward);
-    setU32("attention.head_count", m_heads);
-    setU32("attention.head_count_kv", m_kvHeads);
+    setU32("embedding_length", m_dimensions.embedding);
+    setU32("block_count", m_dimensions.layers);
+    setU32("feed_forward_length", m_dimensions.feedForward);
+    setU32("attention.head_count", m_dimensions.heads);
+    setU32("attention.head_count_kv", m_dimensions.kvHeads);
     setF32("attention.layer_norm_rms_epsilon", m_config.requireNumber({"rms_norm_eps"}, needed));
     const std::uint64_t headDim = m_config.requireUnsigned({"head_dim"}, needed);
     setU32("attention.key_length", headDim);
@@ -257,7 +251,7 @@ void ExportKeys::addGemma2Keys()
     setF32("final_logit_softcapping", m_config.requireNumber({"final_logit_softcapping"}, needed));
     setU32("attention.sliding_window", m_config.requireUnsigned({"sliding_window"}, needed));
     if (const std::optional<double> scalar = m_config.numberValue({"query_pre_attn_scalar"});
-        scalar && *scalar != static_cast<double>(headDim) && m_layers != 46) {
+        scalar && *scalar != static_cast<double>(headDim) && m_dimensions.layers != 46) {
         m_plan.warnings.push_back("config.json has query_pre_attn_scalar " + std::to_string(*scalar) +
                                   ", but llama.cpp scales gemma2 queries by 1/sqrt(head_dim " +
                                   std::to_string(headDim) + "); its outputs will differ");
@@ -280,13 +274,14 @@ void ExportKeys::addPhi3Keys()
                       "of the original model's config.json");
     }
     const double rotary = m_config.numberValue({"partial_rotary_factor"}).value_or(1.0);
-    const auto ropeDims = static_cast<std::uint64_t>(rotary * static_cast<double>(m_embedding)) / m_heads;
+    const auto ropeDims =
+        static_cast<std::uint64_t>(rotary * static_cast<double>(m_dimensions.embedding)) / m_dimensions.heads;
     setU32("context_length", context);
     setU32("rope.scaling.original_context_length", *original);
-    setU32("embedding_length", m_embedding);
-    setU32("feed_forward_length", m_feedForward);
-    setU32("block_count", m_layers);
-    setU32("attention.head_count", m_heads);
+    setU32("embedding_length", m_dimensions.embedding);
+    setU32("feed_forward_length", m_dimensions.feedForward);
+    setU32("block_count", m_dimensions.layers);
+    setU32("attention.head_count", m_dimensions.heads);
     setU32("attention.head_count_kv", m_config.requireUnsigned({"num_key_value_heads", "n_head_kv"}, needed));
     setF32("attention.layer_norm_rms_epsilon", m_config.requireNumber({"rms_norm_eps"}, needed));
     setU32("rope.dimension_count", ropeDims);

@@ -49,13 +49,7 @@ private:
     const ModelConfig& m_config;
     const nlohmann::json& m_ropeParameters;
     ExportPlan& m_plan;
-    std::uint64_t m_embedding;
-    std::uint64_t m_layers;
-    std::uint64_t m_heads;
-    std::uint64_t m_kvHeads;
-    std::uint64_t m_feedForward;
-    std::uint64_t m_headDim;
-    std::uint64_t m_vocabulary;
+    const ModelDimensions m_dimensions;
 };
 
 } // namespace deepext::gguf

@@ -124,13 +124,7 @@ private:
     const ModelCheckpoint& m_checkpoint;
     ModelConfig m_config;
     ExportPlan m_plan;
-    std::uint64_t m_embedding = 0;
-    std::uint64_t m_layers = 0;
-    std::uint64_t m_heads = 0;
-    std::uint64_t m_kvHeads = 0;
-    std::uint64_t m_feedForward = 0;
-    std::uint64_t m_headDim = 0;
-    std::uint64_t m_vocabulary = 0;
+    ModelDimensions m_dimensions;
     std::vector<Mapped> m_mapped;
     std::map<std::string, const Mapped*> m_byHfName;
     std::vector<ExportTensor> m_generated;
@@ -140,29 +134,31 @@ private:
 void Planner::readDimensions()
 {
     const std::string needed = "llama.cpp needs it";
-    m_embedding = m_config.requireUnsigned({"hidden_size", "n_embd", "dim"}, needed);
-    m_layers = m_config.requireUnsigned({"num_hidden_layers", "n_layers", "n_layer", "num_layers"}, needed);
-    m_heads = m_config.requireUnsigned({"num_attention_heads", "n_head", "n_heads"}, needed);
-    m_kvHeads = m_config.unsignedValue({"num_key_value_heads", "n_kv_heads", "n_head_kv"}).value_or(m_heads);
-    m_feedForward = m_config.requireUnsigned({"intermediate_size", "n_inner", "hidden_dim"}, needed);
-    if (m_embedding == 0 || m_layers == 0 || m_heads == 0 || m_kvHeads == 0 || m_feedForward == 0) {
+    m_dimensions.embedding = m_config.requireUnsigned({"hidden_size", "n_embd", "dim"}, needed);
+    m_dimensions.layers = m_config.requireUnsigned({"num_hidden_layers", "n_layers", "n_layer", "num_layers"}, needed);
+    m_dimensions.heads = m_config.requireUnsigned({"num_attention_heads", "n_head", "n_heads"}, needed);
+    m_dimensions.kvHeads =
+        m_config.unsignedValue({"num_key_value_heads", "n_kv_heads", "n_head_kv"}).value_or(m_dimensions.heads);
+    m_dimensions.feedForward = m_config.requireUnsigned({"intermediate_size", "n_inner", "hidden_dim"}, needed);
+    if (m_dimensions.embedding == 0 || m_dimensions.layers == 0 || m_dimensions.heads == 0 ||
+        m_dimensions.kvHeads == 0 || m_dimensions.feedForward == 0) {
         m_config.fail("has a hidden size, layer, head or intermediate count of 0");
     }
     if (const std::optional<std::uint64_t> headDim = m_config.unsignedValue({"head_dim"})) {
-        m_headDim = *headDim;
+        m_dimensions.headDim = *headDim;
     } else {
-        if (m_embedding % m_heads != 0) {
-            m_config.fail("has hidden_size " + std::to_string(m_embedding) + " not divisible by " +
-                          "num_attention_heads " + std::to_string(m_heads) + " and no head_dim");
+        if (m_dimensions.embedding % m_dimensions.heads != 0) {
+            m_config.fail("has hidden_size " + std::to_string(m_dimensions.embedding) + " not divisible by " +
+                          "num_attention_heads " + std::to_string(m_dimensions.heads) + " and no head_dim");
         }
-        m_headDim = m_embedding / m_heads;
+        m_dimensions.headDim = m_dimensions.embedding / m_dimensions.heads;
     }
-    if (m_headDim == 0 || m_heads % m_kvHeads != 0) {
-        m_config.fail("has head_dim 0 or num_attention_heads " + std::to_string(m_heads) +
-                      " not a multiple of num_key_value_heads " + std::to_string(m_kvHeads));
+    if (m_dimensions.headDim == 0 || m_dimensions.heads % m_dimensions.kvHeads != 0) {
+        m_config.fail("has head_dim 0 or num_attention_heads " + std::to_string(m_dimensions.heads) +
+                      " not a multiple of num_key_value_heads " + std::to_string(m_dimensions.kvHeads));
     }
-    if (m_plan.architecture->writesVocabSize && m_headDim % 2 != 0) {
-        m_config.fail("has an odd head size " + std::to_string(m_headDim) +
+    if (m_plan.architecture->writesVocabSize && m_dimensions.headDim % 2 != 0) {
+        m_config.fail("has an odd head size " + std::to_string(m_dimensions.headDim) +
                       ": llama.cpp's rotary embedding needs pairs of values");
     }
 }
@@ -227,7 +223,7 @@ void Planner::mapTensors()
                     const std::uint64_t layer = std::stoull(name.substr(prefix.size(), end - prefix.size()));
                     const std::string suffix = name.substr(end + 1);
                     for (const GgufArchitecture::Tensor& rule : arch.layerTensors) {
-                        if (rule.hfName == suffix && layer < m_layers) {
+                        if (rule.hfName == suffix && layer < m_dimensions.layers) {
                             mapped.rule = &rule;
                             mapped.ggufName = "blk." + std::to_string(layer) + "." + rule.ggufName;
                         }
@@ -247,7 +243,7 @@ void Planner::mapTensors()
     if (!unknown.empty()) {
         fail("its weights have tensors that llama.cpp's " + arch.ggufName + " architecture does not use: " +
              listed(unknown) + " (llama.cpp refuses a file with unused tensors; a model of " + arch.hfName + " with " +
-             std::to_string(m_layers) + " layers has no such tensors)");
+             std::to_string(m_dimensions.layers) + " layers has no such tensors)");
     }
     if (!wrongDtype.empty()) {
         fail("only F32, F16 and BF16 weights can be exported, but " + listed(wrongDtype) +
@@ -262,7 +258,7 @@ void Planner::mapTensors()
             missing.push_back(rule.hfName);
         }
     }
-    for (std::uint64_t layer = 0; layer < m_layers; ++layer) {
+    for (std::uint64_t layer = 0; layer < m_dimensions.layers; ++layer) {
         for (const GgufArchitecture::Tensor& rule : arch.layerTensors) {
             const std::string name = "model.layers." + std::to_string(layer) + "." + rule.hfName;
             if (rule.required && !m_byHfName.count(name)) {
@@ -272,7 +268,7 @@ void Planner::mapTensors()
     }
     if (!missing.empty()) {
         fail("its weights lack " + listed(missing) + ", which llama.cpp's " + arch.ggufName + " architecture needs (" +
-             "config.json says " + std::to_string(m_layers) + " layers)");
+             "config.json says " + std::to_string(m_dimensions.layers) + " layers)");
     }
     const bool hasOutput = m_byHfName.count("lm_head.weight") > 0;
     if (!arch.dropsLmHead && !hasOutput && m_config.isExplicitlyFalse("tie_word_embeddings")) {
@@ -284,21 +280,21 @@ std::uint64_t Planner::dimension(Dim dim) const
 {
     switch (dim) {
     case Dim::Embedding:
-        return m_embedding;
+        return m_dimensions.embedding;
     case Dim::QueryRows:
-        return m_heads * m_headDim;
+        return m_dimensions.heads * m_dimensions.headDim;
     case Dim::KeyValueRows:
-        return m_kvHeads * m_headDim;
+        return m_dimensions.kvHeads * m_dimensions.headDim;
     case Dim::FusedQkvRows:
-        return (m_heads + 2 * m_kvHeads) * m_headDim;
+        return (m_dimensions.heads + 2 * m_dimensions.kvHeads) * m_dimensions.headDim;
     case Dim::HeadDim:
-        return m_headDim;
+        return m_dimensions.headDim;
     case Dim::FeedForward:
-        return m_feedForward;
+        return m_dimensions.feedForward;
     case Dim::FusedGateUp:
-        return 2 * m_feedForward;
+        return 2 * m_dimensions.feedForward;
     case Dim::Vocabulary:
-        return m_vocabulary;
+        return m_dimensions.vocabulary;
     }
     return 0;
 }
@@ -309,14 +305,14 @@ void Planner::checkShapes()
     if (embedding.info->shape.size() != 2 || embedding.info->shape[0] <= 0) {
         fail("model.embed_tokens.weight has shape " + shapeText(embedding.info->shape) + ", not [vocab, hidden]");
     }
-    m_vocabulary = static_cast<std::uint64_t>(embedding.info->shape[0]);
-    if (m_vocabulary > UINT32_MAX) {
-        fail("its vocabulary of " + std::to_string(m_vocabulary) + " tokens is too large for GGUF");
+    m_dimensions.vocabulary = static_cast<std::uint64_t>(embedding.info->shape[0]);
+    if (m_dimensions.vocabulary > UINT32_MAX) {
+        fail("its vocabulary of " + std::to_string(m_dimensions.vocabulary) + " tokens is too large for GGUF");
     }
     if (const std::optional<std::uint64_t> vocab = m_config.unsignedValue({"vocab_size"});
-        vocab && *vocab != m_vocabulary) {
+        vocab && *vocab != m_dimensions.vocabulary) {
         m_config.fail("has vocab_size " + std::to_string(*vocab) + " but model.embed_tokens.weight has " +
-                      std::to_string(m_vocabulary) + " rows");
+                      std::to_string(m_dimensions.vocabulary) + " rows");
     }
     for (const Mapped& mapped : m_mapped) {
         std::vector<std::int64_t> expected;
@@ -325,9 +321,10 @@ void Planner::checkShapes()
         }
         if (mapped.info->shape != expected) {
             fail("tensor " + mapped.info->name + " has shape " + shapeText(mapped.info->shape) + " but config.json (" +
-                 "hidden_size " + std::to_string(m_embedding) + ", " + std::to_string(m_heads) + " heads, " +
-                 std::to_string(m_kvHeads) + " key/value heads of " + std::to_string(m_headDim) +
-                 ", intermediate_size " + std::to_string(m_feedForward) + ") implies " + shapeText(expected));
+                 "hidden_size " + std::to_string(m_dimensions.embedding) + ", " + std::to_string(m_dimensions.heads) +
+                 " heads, " + std::to_string(m_dimensions.kvHeads) + " key/value heads of " +
+                 std::to_string(m_dimensions.headDim) + ", intermediate_size " +
+                 std::to_string(m_dimensions.feedForward) + ") implies " + shapeText(expected));
         }
     }
 }
@@ -372,9 +369,9 @@ void Planner::buildTensors()
             tensor.cols = 1;
         }
         if (mapped.rule->permute == Permute::QueryHeads) {
-            tensor.permuteHeads = m_heads;
+            tensor.permuteHeads = m_dimensions.heads;
         } else if (mapped.rule->permute == Permute::KeyValueHeads) {
-            tensor.permuteHeads = m_kvHeads;
+            tensor.permuteHeads = m_dimensions.kvHeads;
         }
         tensor.addOne = m_plan.architecture->normsPlusOne && endsWith(info.name, "norm.weight");
         // ModelBase.prepare_tensors: 1-D tensors, norms and everything not ending in .weight stay F32.
@@ -458,7 +455,7 @@ ExportPlan Planner::run()
         const double original = value("original_max_position_embeddings",
                                       m_config.numberValue({"original_max_position_embeddings"}).value_or(8192.0));
         addGenerated("rope_freqs.weight",
-                     llama3RopeFactors(value("rope_theta", 10000.0), m_headDim, value("factor", 8.0),
+                     llama3RopeFactors(value("rope_theta", 10000.0), m_dimensions.headDim, value("factor", 8.0),
                                        value("low_freq_factor", 1.0), value("high_freq_factor", 4.0), original));
     }
     if (gguf == "phi3") {
@@ -484,7 +481,8 @@ ExportPlan Planner::run()
                               "\"; Phi-3 models export with longrope, su or yarn only");
             }
             const double rotary = m_config.numberValue({"partial_rotary_factor"}).value_or(1.0);
-            const auto ropeDims = static_cast<std::uint64_t>(rotary * static_cast<double>(m_embedding)) / m_heads;
+            const auto ropeDims =
+                static_cast<std::uint64_t>(rotary * static_cast<double>(m_dimensions.embedding)) / m_dimensions.heads;
             std::vector<float> factors[2];
             const char* names[2] = {"long_factor", "short_factor"};
             for (int i = 0; i < 2; ++i) {
@@ -506,9 +504,7 @@ ExportPlan Planner::run()
 
     GgufMetadata architectureKeys = std::move(m_plan.metadata);
     m_plan.metadata = GgufMetadata();
-    ExportKeys keys(m_request, m_config,
-                    {m_embedding, m_layers, m_heads, m_kvHeads, m_feedForward, m_headDim, m_vocabulary},
-                    ropeParameters(), m_plan);
+    ExportKeys keys(m_request, m_config, m_dimensions, ropeParameters(), m_plan);
     keys.addGeneralKeys();
     keys.addArchitectureKeys();
     m_plan.metadata.merge(architectureKeys);
@@ -517,7 +513,7 @@ ExportPlan Planner::run()
         m_plan.metadata.merge(*m_request.tokenizerMetadata);
     } else {
         m_plan.metadata.merge(readTokenizerMetadata(m_request.modelDirectory, m_config.raw(), gguf,
-                                                    static_cast<std::uint32_t>(m_vocabulary)));
+                                                    static_cast<std::uint32_t>(m_dimensions.vocabulary)));
     }
     refuseNameThatBreaksTheVocabulary();
     return std::move(m_plan);
