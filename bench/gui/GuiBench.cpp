@@ -66,6 +66,7 @@ public:
     bool confirm(const QString&, const QString&, const QString&, const QString&) override { return true; }
     QString askOpenFile(const QString&, const QString&) override { return {}; }
     QString askDirectory(const QString&) override { return {}; }
+    QString askSaveFile(const QString&, const QString&, const QString&) override { return {}; }
     int errors = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "deepext/base/Error.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/gguf/GgufExporter.h"
+#include "deepext/workflow/SavedModelGgufExport.h"
 
 #include <filesystem>
 
@@ -56,13 +57,12 @@ int ExportGgufCommand::execute(CommandContext& context, const QStringList& argum
     request.outputPath = parser.value(outOption).toStdString();
     request.force = parser.isSet(forceOption);
     request.threads = threads;
+    std::string savedName;
     if (saved) {
-        const std::string name = parser.positionalArguments().at(0).toStdString();
-        const auto& workspace = context.workspace();
-        if (!workspace.savedModelExists(name)) {
-            throw Error("no saved model named '" + name + "' (see 'deepext-cli list')");
+        savedName = parser.positionalArguments().at(0).toStdString();
+        if (!context.workspace().savedModelExists(savedName)) {
+            throw Error("no saved model named '" + savedName + "' (see 'deepext-cli list')");
         }
-        request.modelDirectory = workspace.savedModelPath(name);
     } else {
         request.modelDirectory = parser.value(modelOption).toStdString();
     }
@@ -73,12 +73,13 @@ int ExportGgufCommand::execute(CommandContext& context, const QStringList& argum
 
     InterruptGuard interrupt;
     ProgressReporter reporter("exporting");
-    const gguf::GgufExportResult result = gguf::GgufExporter::exportModel(
-        request,
-        [&](const MergeProgress& progress) {
-            reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase);
-        },
-        InterruptGuard::flag());
+    const MergeProgressCallback onProgress = [&](const MergeProgress& progress) {
+        reporter.update(progress.bytesDone, progress.bytesTotal, progress.phase);
+    };
+    // A saved model's card records the export; a plain folder has no card.
+    const gguf::GgufExportResult result =
+        saved ? SavedModelGgufExport::run(context.workspace(), savedName, request, onProgress, InterruptGuard::flag())
+              : gguf::GgufExporter::exportModel(request, onProgress, InterruptGuard::flag());
     reporter.finish();
     for (const auto& warning : result.warnings) {
         context.warn(warning);

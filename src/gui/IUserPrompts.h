@@ -22,6 +22,9 @@ public:
     // Empty when the user cancels.
     virtual QString askOpenFile(const QString& title, const QString& filter = {}) = 0;
     virtual QString askDirectory(const QString& title) = 0;
+    // A file to write, starting at `suggestedPath`; the picker asks before an existing file is chosen. Empty when the
+    // user cancels.
+    virtual QString askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter = {}) = 0;
 };
 
 } // namespace deepext::gui

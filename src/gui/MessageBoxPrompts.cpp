@@ -61,4 +61,9 @@ QString MessageBoxPrompts::askDirectory(const QString& title)
     return QFileDialog::getExistingDirectory(QApplication::activeWindow(), title);
 }
 
+QString MessageBoxPrompts::askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter)
+{
+    return QFileDialog::getSaveFileName(QApplication::activeWindow(), title, suggestedPath, filter);
+}
+
 } // namespace deepext::gui

@@ -53,4 +53,10 @@ QString UnattendedPrompts::askDirectory(const QString& title)
     return {};
 }
 
+QString UnattendedPrompts::askSaveFile(const QString& title, const QString&, const QString&)
+{
+    logging::ui()->info("not asked, cancelled (unattended): {}", title.toStdString());
+    return {};
+}
+
 } // namespace deepext::gui

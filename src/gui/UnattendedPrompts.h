@@ -16,6 +16,7 @@ public:
                  const QString& acceptText = {}) override;
     QString askOpenFile(const QString& title, const QString& filter = {}) override;
     QString askDirectory(const QString& title) override;
+    QString askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter = {}) override;
 
     int errorCount() const { return m_errorCount; }
 

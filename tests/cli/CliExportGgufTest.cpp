@@ -1,6 +1,7 @@
 // `deepext-cli export-gguf` through the real binary: the demo exported from the workspace and as a folder, the
 // refusals (usage, unknown architecture, existing --out, missing folder), Ctrl+C and a kill leaving nothing.
 #include "CliRunner.h"
+#include "deepext/base/Sha256.h"
 #include "deepext/gguf/GgufReader.h"
 #include "deepext/merge/SafeTensorsWriter.h"
 
@@ -22,10 +23,6 @@ using deepext::test::runCli;
 using ::testing::HasSubstr;
 
 namespace {
-
-// Until the tokenizer metadata is merged (TokenizerMetadata.h), exports stop there; the tests of a whole export
-// say so instead of passing.
-constexpr const char* kTokenizerNotBuilt = "tokenizer export is not built yet";
 
 class CliExportGguf : public ::testing::Test
 {
@@ -131,11 +128,6 @@ TEST_F(CliExportGguf, SavedDemo_ExportsAFileLlamaCppReads)
     const QString saved = QString::fromStdString(save.out).trimmed();
     const auto result = cli({QStringLiteral("export-gguf"), saved, QStringLiteral("--out"), outFile(),
                              QStringLiteral("--type"), QStringLiteral("q8_0")});
-    if (result.err.find(kTokenizerNotBuilt) != std::string::npos) {
-        EXPECT_EQ(result.exitCode, 1);
-        EXPECT_TRUE(outEntries().empty());
-        GTEST_SKIP() << "the export stops at the tokenizer metadata, which is not merged yet";
-    }
     ASSERT_EQ(result.exitCode, 0) << result.err;
     EXPECT_EQ(result.out, outFile().toStdString() + "\n");
     const deepext::gguf::GgufReader reader = deepext::gguf::GgufReader::open(outFile().toStdString());
@@ -144,6 +136,30 @@ TEST_F(CliExportGguf, SavedDemo_ExportsAFileLlamaCppReads)
     EXPECT_EQ(reader.metadata().find("general.name")->asString(), saved.toStdString());
     EXPECT_TRUE(reader.metadata().contains("tokenizer.ggml.tokens"));
     EXPECT_EQ(outEntries(), std::vector<std::string>{"demo.gguf"});
+
+    // The saved model's card records the export (type, file, size, SHA-256, time) and README.md says how to run it.
+    const std::string modelDir = m_ws.toStdString() + "/saved_models/" + saved.toStdString();
+    std::ifstream cardFile(modelDir + "/model_card.json");
+    const nlohmann::json card = nlohmann::json::parse(cardFile);
+    EXPECT_EQ(card["schema_version"], "1.2");
+    ASSERT_EQ(card["gguf_exports"].size(), 1u);
+    const nlohmann::json& record = card["gguf_exports"][0];
+    EXPECT_EQ(record["type"], "q8_0");
+    EXPECT_EQ(record["path"], outFile().toStdString());
+    EXPECT_EQ(record["size"].get<std::uint64_t>(), fs::file_size(outFile().toStdString()));
+    EXPECT_EQ(record["sha256"], deepext::Sha256::ofFile(outFile().toStdString()));
+    EXPECT_THAT(record["exported_at"].get<std::string>(), ::testing::MatchesRegex("20[0-9-]+T[0-9:.]+Z"));
+    std::ifstream readmeFile(modelDir + "/README.md");
+    const std::string readme((std::istreambuf_iterator<char>(readmeFile)), {});
+    EXPECT_THAT(readme, HasSubstr("## GGUF exports"));
+    EXPECT_THAT(readme, HasSubstr("llama-cli -m FILE.gguf"));
+    EXPECT_THAT(readme, HasSubstr(record["sha256"].get<std::string>()));
+    const auto shown = cli({QStringLiteral("show"), saved});
+    ASSERT_EQ(shown.exitCode, 0) << shown.err;
+    EXPECT_THAT(shown.out, HasSubstr(outFile().toStdString()));
+    // The export lives outside the model folder: the model still verifies.
+    const auto verified = cli({QStringLiteral("verify"), saved});
+    EXPECT_EQ(verified.exitCode, 0) << verified.err;
 
     // --force replaces it; --model takes any folder.
     const auto again = cli({QStringLiteral("export-gguf"), QStringLiteral("--model"), demoBase(),
@@ -173,15 +189,10 @@ TEST_F(CliExportGguf, CtrlC_WhileWriting_LeavesNothing)
                   {QStringLiteral("--workspace"), m_ws, QStringLiteral("export-gguf"), QStringLiteral("--model"),
                    demoBase(), QStringLiteral("--out"), outFile()});
     ASSERT_TRUE(process.waitForStarted(10000));
-    // Wait until it stops itself with its staging file open (or ends, before the tensors, on the tokenizer).
+    // Wait until it stops itself with its staging file open.
     while (processState(process.processId()) != 'T' && !process.waitForFinished(20)) {
     }
-    if (process.state() == QProcess::NotRunning) {
-        const std::string err = process.readAllStandardError().toStdString();
-        ASSERT_NE(err.find(kTokenizerNotBuilt), std::string::npos) << err;
-        EXPECT_TRUE(outEntries().empty());
-        GTEST_SKIP() << "the export stops at the tokenizer metadata, which is not merged yet";
-    }
+    ASSERT_EQ(process.state(), QProcess::Running) << process.readAllStandardError().toStdString();
     EXPECT_EQ(outEntries().size(), 1u) << "the hidden staging file";
     ::kill(static_cast<pid_t>(process.processId()), SIGINT);
     ::kill(static_cast<pid_t>(process.processId()), SIGCONT);
@@ -199,10 +210,6 @@ TEST_F(CliExportGguf, Killed_LeavesOnlyAHiddenStagingFileThatTheNextExportRemove
     const auto killed =
         cli({QStringLiteral("export-gguf"), QStringLiteral("--model"), demoBase(), QStringLiteral("--out"), outFile()},
             env);
-    if (killed.err.find(kTokenizerNotBuilt) != std::string::npos) {
-        EXPECT_TRUE(outEntries().empty());
-        GTEST_SKIP() << "the export stops at the tokenizer metadata, which is not merged yet";
-    }
     ASSERT_EQ(killed.exitCode, -1) << "the fault hook did not fire: " << killed.err;
     const std::vector<std::string> left = outEntries();
     ASSERT_EQ(left.size(), 1u);

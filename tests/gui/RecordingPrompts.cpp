@@ -53,6 +53,17 @@ QString RecordingPrompts::askDirectory(const QString& title)
     return path;
 }
 
+QString RecordingPrompts::askSaveFile(const QString& title, const QString& suggestedPath, const QString&)
+{
+    m_messages.push_back({QStringLiteral("askSaveFile"), title, suggestedPath});
+    if (m_saveFiles.empty()) {
+        return {};
+    }
+    QString path = m_saveFiles.front();
+    m_saveFiles.pop_front();
+    return path;
+}
+
 QStringList RecordingPrompts::texts(const QString& kind) const
 {
     QStringList out;

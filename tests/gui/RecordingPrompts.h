@@ -28,11 +28,13 @@ public:
                  const QString& acceptText = {}) override;
     QString askOpenFile(const QString& title, const QString& filter = {}) override;
     QString askDirectory(const QString& title) override;
+    QString askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter = {}) override;
 
     // Answers, consumed in order; when none is queued, confirm() answers `defaultConfirm`.
     void queueConfirm(bool answer) { m_confirms.push_back(answer); }
     void queueFile(const QString& path) { m_files.push_back(path); }
     void queueDirectory(const QString& path) { m_directories.push_back(path); }
+    void queueSaveFile(const QString& path) { m_saveFiles.push_back(path); }
     bool defaultConfirm = false;
 
     QStringList texts(const QString& kind) const;
@@ -45,6 +47,7 @@ private:
     std::deque<bool> m_confirms;
     std::deque<QString> m_files;
     std::deque<QString> m_directories;
+    std::deque<QString> m_saveFiles;
 };
 
 } // namespace deepext::gui::test

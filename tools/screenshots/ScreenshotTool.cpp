@@ -51,6 +51,7 @@ public:
     bool confirm(const QString&, const QString&, const QString&, const QString&) override { return false; }
     QString askOpenFile(const QString&, const QString&) override { return {}; }
     QString askDirectory(const QString&) override { return {}; }
+    QString askSaveFile(const QString&, const QString&, const QString&) override { return {}; }
     int problems = 0;
 };
 

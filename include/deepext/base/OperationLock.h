@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,9 @@ public:
     // Waits up to timeoutMs (0: one try, negative: no limit). True when this process now holds the lock. A lock file
     // that names no process (left empty by a process killed while creating it) is taken over once 3 s old.
     bool tryLock(int timeoutMs);
+    // Waits as long as another holder has it, checking `cancel` every 50 ms: throws Error::cancelled() when it is
+    // set, and Error naming the lock file when the lock cannot be taken for another reason.
+    void lockUnlessCancelled(const std::atomic_bool& cancel);
     void unlock();
     bool isLocked() const;
     const std::string& path() const { return m_path; }

@@ -25,6 +25,8 @@ public:
     std::string registryLockPath() const;
     // Held by the process running a deploy, so a "deploying" record whose lock is free reads "interrupted".
     std::string deployLockPath(const std::string& uuid) const;
+    // Held for the read-modify-write of a saved model's card (and while a deploy writes its GGUF file into it).
+    std::string cardLockPath(const std::string& savedName) const;
 
     // Creates the folders (not the registry files) when missing.
     void ensureFolders() const;

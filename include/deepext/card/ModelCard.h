@@ -43,13 +43,24 @@ struct TrainedModelFacts
     static TrainedModelFacts read(const TrainedModelRecord& record);
 };
 
+// A GGUF file written from a saved model by `export-gguf` or the window's Export GGUF action (the card keeps each
+// export; the file lives wherever the user put it).
+struct GgufExportRecord
+{
+    std::string type; // "f32", "f16", "bf16" or "q8_0"
+    std::string path; // absolute
+    std::uint64_t size = 0;
+    std::string sha256;
+    std::string exportedAt; // ISO 8601 UTC
+};
+
 // The model card of a saved model (model_card.json; schema in docs/model-card.md). Facts only: what a source
 // does not state is unknown, and gaps met while reading are notes on the card.
 struct ModelCard
 {
     // Major: a reader refuses a larger one. Minor: additions a reader of the same major may ignore.
     static constexpr int kSchemaMajor = 1;
-    static constexpr int kSchemaMinor = 0;
+    static constexpr int kSchemaMinor = 2; // 1.2: gguf_exports
     static std::string currentSchemaVersion();
 
     std::string schemaVersion; // as read (a built card: the current one; a card without one: "0.0")
@@ -62,6 +73,7 @@ struct ModelCard
     MergeFacts merge;
     std::vector<ManifestEntry> files; // every model file except model_card.json and README.md, sorted by path
     std::optional<std::uint64_t> totalSize;
+    std::vector<GgufExportRecord> ggufExports; // oldest first
     std::vector<std::string> notes;
     nlohmann::json unknownFields = nlohmann::json::object(); // from a newer minor version, written back as read
 

@@ -30,8 +30,11 @@ public:
     // Reuses the card's GGUF of this type when the file re-hashes to the card's SHA-256; otherwise exports it
     // (GgufExporter: staged, nothing partial left on error or cancel) and records it in the card. Progress in bytes
     // ("checking", then the exporter's phases); `cancel` throws Error::cancelled(). Synchronous: off the GUI thread.
-    static Prepared prepare(const std::string& modelDirectory, gguf::GgufExportType type,
-                            const MergeProgressCallback& progress, const std::atomic_bool& cancel);
+    // Holds `cardLockPath` (WorkspaceLayout::cardLockPath) throughout, so a second deploy of the same model waits and
+    // then reuses the file, and two processes adding files to the card never lose one another's entry.
+    static Prepared prepare(const std::string& modelDirectory, const std::string& cardLockPath,
+                            gguf::GgufExportType type, const MergeProgressCallback& progress,
+                            const std::atomic_bool& cancel);
 };
 
 } // namespace deepext

@@ -1,5 +1,7 @@
 #include "deepext/base/OperationLock.h"
 
+#include "deepext/base/Error.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
@@ -79,6 +81,21 @@ bool OperationLock::tryLock(int timeoutMs)
             return false;
         }
         QThread::msleep(static_cast<unsigned long>(std::min<qint64>(50, left)));
+    }
+}
+
+void OperationLock::lockUnlessCancelled(const std::atomic_bool& cancel)
+{
+    for (;;) {
+        if (cancel) {
+            throw Error::cancelled();
+        }
+        if (tryLock(50)) {
+            return;
+        }
+        if (m_lock->error() != QLockFile::LockFailedError) {
+            throw Error("cannot take the lock " + m_path + " (check that its folder is writable)");
+        }
     }
 }
 

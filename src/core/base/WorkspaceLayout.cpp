@@ -63,6 +63,11 @@ std::string WorkspaceLayout::registryLockPath() const
     return locksDir() + "/registry.lock";
 }
 
+std::string WorkspaceLayout::cardLockPath(const std::string& savedName) const
+{
+    return locksDir() + "/card-" + savedName + ".lock";
+}
+
 std::string WorkspaceLayout::deployLockPath(const std::string& uuid) const
 {
     return locksDir() + "/deploy-" + uuid + ".lock";

@@ -339,6 +339,27 @@ Section filesSection(const ModelCard& card)
     return section;
 }
 
+Section ggufExportsSection(const std::vector<GgufExportRecord>& exports)
+{
+    Section section{2, "GGUF exports", {}};
+    Block table = cardsections::table({"File", "Type", "Size", "SHA-256", "Exported"}, true);
+    for (const GgufExportRecord& e : exports) {
+        table.rows.push_back({folder(e.path), text(e.type), text(grouped(e.size)), hash(e.sha256), time(e.exportedAt)});
+    }
+    section.blocks.push_back(std::move(table));
+    Inline howTo;
+    howTo.push_back(Span{"Each file is a whole model in one file. Run it with llama.cpp (", SpanKind::Text});
+    howTo.push_back(Span{"llama-cli -m FILE.gguf", SpanKind::Code});
+    howTo.push_back(Span{"), load it in LM Studio (My Models, import the file), or create an Ollama model from it "
+                         "with a Modelfile whose first line is ",
+                         SpanKind::Text});
+    howTo.push_back(Span{"FROM /path/to/FILE.gguf", SpanKind::Code});
+    howTo.push_back(
+        Span{" (add this model's template, system prompt and parameters, as a deploy does).", SpanKind::Text});
+    section.blocks.push_back(paragraph(std::move(howTo)));
+    return section;
+}
+
 Section deploymentsSection(const std::vector<DeploymentSummary>& deployments)
 {
     Section section{2, "Deployments", {}};

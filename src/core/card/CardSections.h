@@ -20,6 +20,8 @@ carddoc::Section adapterSection(const TrainedModelFacts& trained);
 std::vector<carddoc::Section> trainingSections(const TrainingFacts& training);
 carddoc::Section mergeSection(const MergeFacts& merge);
 carddoc::Section filesSection(const ModelCard& card);
+// Where each GGUF export of the saved model went, and how to run such a file.
+carddoc::Section ggufExportsSection(const std::vector<GgufExportRecord>& exports);
 carddoc::Section deploymentsSection(const std::vector<DeploymentSummary>& deployments);
 carddoc::Section notesSection(const std::vector<std::string>& notes);
 

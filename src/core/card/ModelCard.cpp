@@ -132,6 +132,17 @@ nlohmann::json ModelCard::toJson() const
     }
     j["files"] = std::move(filesJson);
     cj::put(j, "total_size", totalSize);
+    if (!ggufExports.empty()) {
+        nlohmann::json exportsJson = nlohmann::json::array();
+        for (const GgufExportRecord& e : ggufExports) {
+            exportsJson.push_back({{"type", e.type},
+                                   {"path", e.path},
+                                   {"size", e.size},
+                                   {"sha256", e.sha256},
+                                   {"exported_at", e.exportedAt}});
+        }
+        j["gguf_exports"] = std::move(exportsJson);
+    }
     j["notes"] = notes;
     cj::restoreUnknownFields(j, unknownFields);
     return j;
@@ -181,6 +192,17 @@ ModelCard ModelCard::fromJson(const nlohmann::json& j)
         }
     }
     card.totalSize = cj::optUnsigned(j, "total_size");
+    if (auto it = j.find("gguf_exports"); it != j.end() && it->is_array()) {
+        for (const nlohmann::json& entry : *it) {
+            auto path = cj::optString(entry, "path");
+            if (!path) {
+                continue;
+            }
+            card.ggufExports.push_back(GgufExportRecord{
+                cj::optString(entry, "type").value_or(""), *path, cj::optUnsigned(entry, "size").value_or(0),
+                cj::optString(entry, "sha256").value_or(""), cj::optString(entry, "exported_at").value_or("")});
+        }
+    }
     card.notes = cj::stringList(j, "notes");
     card.unknownFields = cj::unknownFields(j, card.toJson());
     return card;

@@ -170,6 +170,9 @@ Document ModelCardRenderer::document(const ModelCard& card,
     }
     doc.sections.push_back(mergeSection(card.merge));
     doc.sections.push_back(filesSection(card));
+    if (!card.ggufExports.empty()) {
+        doc.sections.push_back(ggufExportsSection(card.ggufExports));
+    }
     if (deployments) {
         doc.sections.push_back(deploymentsSection(*deployments));
     }

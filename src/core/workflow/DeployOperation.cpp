@@ -336,9 +336,10 @@ void DeployOperation::prepareGguf(const ResolvedDeployment& resolved)
     JobRunner* runner = m_ggufRunner.get();
     m_ggufRunner->run(
         this,
-        [runner, self, cancel = m_ggufCancel, directory = resolved.modelDirectory, type = resolved.ggufType] {
+        [runner, self, cancel = m_ggufCancel, directory = resolved.modelDirectory,
+         cardLock = m_workspace.layout().cardLockPath(resolved.savedName), type = resolved.ggufType] {
             return GgufDeployFile::prepare(
-                directory, gguf::ggufExportTypeFromName(type),
+                directory, cardLock, gguf::ggufExportTypeFromName(type),
                 [runner, self](const MergeProgress& progress) {
                     runner->post(self, [self, progress] {
                         if (auto* operation = qobject_cast<DeployOperation*>(self.data())) {

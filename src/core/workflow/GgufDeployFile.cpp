@@ -1,6 +1,7 @@
 #include "deepext/workflow/GgufDeployFile.h"
 
 #include "deepext/base/Error.h"
+#include "deepext/base/OperationLock.h"
 #include "deepext/base/Sha256.h"
 #include "deepext/card/ModelCard.h"
 #include "deepext/card/ModelCardFiles.h"
@@ -34,12 +35,12 @@ gguf::GgufExportType GgufDeployFile::resolveType(const std::string& modelDirecto
     return gguf::GgufExportType::F16;
 }
 
-GgufDeployFile::Prepared GgufDeployFile::prepare(const std::string& modelDirectory, gguf::GgufExportType type,
-                                                 const MergeProgressCallback& progress, const std::atomic_bool& cancel)
+GgufDeployFile::Prepared GgufDeployFile::prepare(const std::string& modelDirectory, const std::string& cardLockPath,
+                                                 gguf::GgufExportType type, const MergeProgressCallback& progress,
+                                                 const std::atomic_bool& cancel)
 {
-    if (cancel) {
-        throw Error::cancelled();
-    }
+    OperationLock cardLock(cardLockPath);
+    cardLock.lockUnlessCancelled(cancel);
     const gguf::GgufExportType resolved = resolveType(modelDirectory, type);
     const std::string relative = relativePath(resolved);
     const std::string path = (fs::path(modelDirectory) / relative).string();
