@@ -40,8 +40,10 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
                                             QStringLiteral("FILE"));
     const QCommandLineOption autodetectOption(QStringLiteral("autodetect-template"),
                                               QStringLiteral("Let Ollama detect the template."));
+    const QCommandLineOption replaceOption(
+        QStringLiteral("replace"), QStringLiteral("Replace a model of the same name that the server already has."));
     parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
-                       autodetectOption});
+                       autodetectOption, replaceOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
         return 0;
     }
@@ -59,6 +61,7 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     }
     options.templateFile = parser.value(templateOption).toStdString();
     options.autodetectTemplate = parser.isSet(autodetectOption);
+    options.replaceExisting = parser.isSet(replaceOption);
     const std::string saved = parser.positionalArguments().at(0).toStdString();
     const auto& workspace = context.workspace();
 

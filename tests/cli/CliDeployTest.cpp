@@ -218,3 +218,89 @@ TEST_F(CliDeploy, Refresh_MarksModelsTheServerNoLongerHas)
     EXPECT_FALSE(list[0]["present_on_server"].get<bool>());
     EXPECT_EQ(list[0]["status"], "deployed");
 }
+
+// Issue 12: a realistic base and train name gave an 87-character generated name that deploy refused.
+TEST_F(CliDeploy, LongNames_DeployWithAGeneratedNameOfAtMost80Characters)
+{
+    const QString demo = m_ws + QStringLiteral("/demo");
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("add"), demo + QStringLiteral("/base"),
+                   QStringLiteral("--name"), QStringLiteral("qwen2.5-7b-instruct-base01"), QStringLiteral("--template"),
+                   demo + QStringLiteral("/Modelfile.template")})
+                  .exitCode,
+              0);
+    const auto trained = cli({QStringLiteral("trained"), QStringLiteral("add"), demo + QStringLiteral("/adapter"),
+                              QStringLiteral("--base"), QStringLiteral("qwen2.5-7b-instruct-base01"),
+                              QStringLiteral("--train-name"), QStringLiteral("customer-support-v2-final")});
+    ASSERT_EQ(trained.exitCode, 0) << trained.err;
+    const auto save = cli({QStringLiteral("save"), QString::fromStdString(trained.out).trimmed()});
+    ASSERT_EQ(save.exitCode, 0) << save.err;
+    const std::string saved = QString::fromStdString(save.out).trimmed().toStdString();
+    ASSERT_EQ(saved.size() + std::string("_d_0000_q4_K_M").size(), 87U) << saved;
+
+    const auto deploy = cli({QStringLiteral("deploy"), QString::fromStdString(saved)});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const std::string name = QString::fromStdString(deploy.out).trimmed().toStdString();
+    EXPECT_EQ(name.size(), 80U) << name;
+    // The head of the long part, "--" where its middle was, the saved model's suffix and the deploy suffix whole.
+    EXPECT_EQ(name.rfind("qwen2.5-7b-instruct-base01_cu--pport-v2-final_", 0), 0U) << name;
+    const std::string savedSuffix = saved.substr(saved.size() - 7);
+    const std::size_t suffixAt = name.size() - std::string("_s_0000_d_0000_q4_K_M").size();
+    EXPECT_EQ(name.substr(suffixAt, 10), savedSuffix + "_d_") << name;
+    EXPECT_EQ(name.substr(name.size() - 7), "_q4_K_M") << name;
+    EXPECT_TRUE(m_server->model(QString::fromStdString(name)).has_value());
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "deployed");
+    EXPECT_EQ(list[0]["ollama_name"], name);
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+}
+
+TEST_F(CliDeploy, ExistingName_IsRefusedBeforeAnyBlobRequestUnlessReplace)
+{
+    ASSERT_TRUE(m_server->addModel(QStringLiteral("support-bot")));
+    const auto refused =
+        cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("Support-Bot")});
+    EXPECT_EQ(refused.exitCode, 1) << refused.err;
+    EXPECT_EQ(errorLineCount(refused.err), 1) << refused.err;
+    const std::string hostPort = m_server->url().toStdString().substr(std::string("http://").size());
+    EXPECT_NE(refused.err.find(hostPort), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("Support-Bot:latest"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--replace"), std::string::npos) << refused.err;
+    int tags = 0;
+    for (const auto& request : m_server->requests()) {
+        EXPECT_FALSE(request.path.startsWith(QLatin1String("/api/blobs/"))) << request.path.toStdString();
+        EXPECT_NE(request.path, QLatin1String("/api/create"));
+        tags += request.path == QLatin1String("/api/tags") ? 1 : 0;
+    }
+    EXPECT_EQ(tags, 1); // the name was checked against the server's list
+    auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "failed");
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+    const std::string digestBefore = m_server->model(QStringLiteral("support-bot"))->at("digest").get<std::string>();
+
+    const auto replaced = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"),
+                               QStringLiteral("Support-Bot"), QStringLiteral("--replace")});
+    ASSERT_EQ(replaced.exitCode, 0) << replaced.err;
+    EXPECT_GT(blobPosts(), 0);
+    EXPECT_NE(m_server->model(QStringLiteral("support-bot"))->at("digest").get<std::string>(), digestBefore);
+    list = records();
+    ASSERT_EQ(list.size(), 2U);
+    for (const auto& record : list) {
+        if (record["status"] == "deployed") {
+            EXPECT_TRUE(record["replaced_existing"].get<bool>());
+        } else {
+            EXPECT_EQ(record["status"], "failed");
+        }
+    }
+}
+
+TEST_F(CliDeploy, Replace_OfANameTheServerLacks_IsAnOrdinaryDeploy)
+{
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("fresh-name"),
+                             QStringLiteral("--replace")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+}

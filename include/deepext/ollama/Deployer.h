@@ -26,7 +26,7 @@ public:
     enum class Phase
     {
         Idle,
-        Preflight,     // local checks, then the server's version
+        Preflight,     // local checks, then the server's version and models (the name)
         CheckingBlobs, // HEAD every blob
         Uploading,     // POST the missing ones
         Verifying,     // HEAD every blob again right before create
@@ -79,6 +79,7 @@ private:
     void runPreflight();
     bool checkRequestLocally();
     void onVersion(const OllamaResult& result);
+    void onTags(const OllamaResult& result);
     void checkBlobs();
     void headNext();
     void startUploads();

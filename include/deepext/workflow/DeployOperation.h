@@ -34,6 +34,7 @@ struct DeployOptions
     std::vector<std::string> parameters; // "KEY=VALUE", merged over the template file's PARAMETERs
     std::string templateFile;            // overrides the base model's Deployment Template File
     bool autodetectTemplate = false;     // let Ollama take the template from tokenizer_config.json
+    bool replaceExisting = false;        // a model of that name on the server may be replaced (--replace)
 };
 
 // What would be sent, resolved before anything touches the network (the deploy dialog previews it).
@@ -45,6 +46,10 @@ struct ResolvedDeployment
     std::string environment;
     std::string caFile;
     std::string ollamaName;
+    bool nameGenerated = false; // ollamaName was generated: a collision draws a fresh deploy suffix
+    bool replaceExisting = false;
+    std::vector<std::string> recordedNames; // names our records hold on this server
+    std::vector<std::string> busyNames;     // names deploys to this server are creating now
     std::string deployUuid;
     std::string quantization;
     std::string templateText;   // the template that will be sent (empty with autodetect)

@@ -134,7 +134,8 @@ void to_json(nlohmann::json& j, const DeploymentRecord& r)
          {"ended_at", r.endedAt},
          {"pid", r.pid},
          {"present_on_server", r.presentOnServer},
-         {"refreshed_at", r.refreshedAt}};
+         {"refreshed_at", r.refreshedAt},
+         {"replaced_existing", r.replacedExisting}};
 }
 
 void from_json(const nlohmann::json& j, DeploymentRecord& r)
@@ -156,6 +157,7 @@ void from_json(const nlohmann::json& j, DeploymentRecord& r)
     readField(j, "pid", r.pid);
     readField(j, "present_on_server", r.presentOnServer);
     readField(j, "refreshed_at", r.refreshedAt);
+    readField(j, "replaced_existing", r.replacedExisting);
 }
 
 } // namespace deepext

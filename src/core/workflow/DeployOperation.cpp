@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -109,14 +110,35 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
         }
     }
 
-    resolved.deployUuid = newUuidV4();
+    // Our records for this server: a generated name avoids all of them; a name being created is never reused.
+    for (const auto& record : workspace.deployments()) {
+        if (record.url != resolved.serverUrl) {
+            continue;
+        }
+        resolved.recordedNames.push_back(record.ollamaName);
+        if (record.status == DeploymentStatus::Deploying) {
+            resolved.busyNames.push_back(record.ollamaName);
+        }
+    }
+    resolved.replaceExisting = options.replaceExisting;
+
     if (options.ollamaName.empty()) {
-        resolved.ollamaName = naming::deployedName(savedName, resolved.deployUuid, resolved.quantization);
+        const auto unique = naming::drawUniqueName(
+            [&](const std::string& uuid) { return naming::deployedName(savedName, uuid, resolved.quantization); },
+            [&](const std::string& name) {
+                return std::any_of(
+                    resolved.recordedNames.begin(), resolved.recordedNames.end(),
+                    [&](const std::string& other) { return ollama::OllamaName::sameModel(other, name); });
+            });
+        resolved.ollamaName = unique.name;
+        resolved.deployUuid = unique.uuid;
+        resolved.nameGenerated = true;
         if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
-            throw Error::usage("the generated Ollama name " + resolved.ollamaName + " is not valid (" + problem +
-                               "); give one with --name");
+            throw Error("the generated Ollama name " + resolved.ollamaName + " is not valid (" + problem +
+                        "); give one with --name");
         }
     } else {
+        resolved.deployUuid = newUuidV4();
         resolved.ollamaName = options.ollamaName;
         if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
             throw Error::usage("'" + resolved.ollamaName + "' is not a valid Ollama model name: " + problem);
@@ -290,6 +312,10 @@ void DeployOperation::launch(const ResolvedDeployment& resolved, bool autodetect
     request.messages = resolved.messages;
     request.autodetectTemplate = autodetectTemplate;
     request.architecture = resolved.architecture;
+    request.replaceExisting = resolved.replaceExisting;
+    request.generatedFrom = resolved.nameGenerated ? resolved.savedName : std::string();
+    request.recordedNames = resolved.recordedNames;
+    request.busyNames = resolved.busyNames;
 
     m_deployer = std::make_unique<ollama::Deployer>(m_network);
     m_deployer->setTimeouts(m_timeouts);
@@ -314,6 +340,10 @@ void DeployOperation::cancel()
 void DeployOperation::onDeployerFinished(const ollama::DeployOutcome& outcome)
 {
     m_record.modelDigest = outcome.modelDigest;
+    if (!outcome.modelName.empty()) {
+        m_record.ollamaName = outcome.modelName; // a generated name redrawn after a collision
+    }
+    m_record.replacedExisting = outcome.replacedExisting;
     switch (outcome.status) {
     case ollama::DeployOutcome::Status::Deployed:
         finish(DeploymentStatus::Deployed, outcome.message, {});
