@@ -40,10 +40,14 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
                                             QStringLiteral("FILE"));
     const QCommandLineOption autodetectOption(QStringLiteral("autodetect-template"),
                                               QStringLiteral("Let Ollama detect the template."));
+    const QCommandLineOption templateFromOption(
+        QStringLiteral("template-from"),
+        QStringLiteral("snapshot (default: the template captured at save time) or base (the base's current one)."),
+        QStringLiteral("SOURCE"), QStringLiteral("snapshot"));
     const QCommandLineOption replaceOption(
         QStringLiteral("replace"), QStringLiteral("Replace a model of the same name that the server already has."));
     parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
-                       autodetectOption, replaceOption});
+                       autodetectOption, templateFromOption, replaceOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
         return 0;
     }
@@ -62,6 +66,11 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     options.templateFile = parser.value(templateOption).toStdString();
     options.autodetectTemplate = parser.isSet(autodetectOption);
     options.replaceExisting = parser.isSet(replaceOption);
+    if (const QString from = parser.value(templateFromOption); from == QLatin1String("base")) {
+        options.templateFrom = TemplateFrom::Base;
+    } else if (from != QLatin1String("snapshot")) {
+        throw Error::usage("--template-from " + from.toStdString() + " is not known; choose snapshot or base");
+    }
     const std::string saved = parser.positionalArguments().at(0).toStdString();
     const auto& workspace = context.workspace();
 

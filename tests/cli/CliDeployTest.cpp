@@ -304,3 +304,102 @@ TEST_F(CliDeploy, Replace_OfANameTheServerLacks_IsAnOrdinaryDeploy)
     ASSERT_EQ(list.size(), 1U);
     EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
 }
+
+// Issue 12: a saved model deploys with the template captured at save time, whatever happens to its base afterwards.
+TEST_F(CliDeploy, Snapshot_DeploysTheSaveTimeTemplateAfterSetTemplateAndBothRemovals)
+{
+    const auto saved = card();
+    ASSERT_TRUE(saved.contains("deployment_template")) << saved.dump(2);
+    const auto snapshot = saved["deployment_template"];
+    EXPECT_EQ(snapshot["file"], "deployment_template");
+    EXPECT_EQ(snapshot["base_model"], "demo-llama");
+    EXPECT_NE(snapshot["source_file"].get<std::string>().find("Modelfile.template"), std::string::npos);
+    const fs::path snapshotFile =
+        m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/deployment_template";
+    ASSERT_TRUE(fs::is_regular_file(snapshotFile));
+    bool listed = false;
+    for (const auto& file : saved["files"]) {
+        if (file["path"] == "deployment_template") {
+            listed = true;
+            EXPECT_EQ(file["sha256"], snapshot["sha256"]);
+            EXPECT_EQ(file["size"].get<std::uint64_t>(), fs::file_size(snapshotFile));
+        }
+    }
+    EXPECT_TRUE(listed);
+    EXPECT_EQ(cli({QStringLiteral("verify"), m_saved}).exitCode, 0);
+    EXPECT_NE(cli({QStringLiteral("show"), m_saved}).out.find("Captured at save time"), std::string::npos);
+
+    // The base gets another template: --template-from base takes it, the default keeps the snapshot.
+    const QString other = m_dir.path() + QStringLiteral("/other.template");
+    {
+        std::ofstream out(other.toStdString());
+        out << "TEMPLATE \"\"\"OTHER {{ .Prompt }}\"\"\"\nSYSTEM \"\"\"Other system.\"\"\"\n";
+    }
+    ASSERT_EQ(
+        cli({QStringLiteral("base"), QStringLiteral("set-template"), QStringLiteral("demo-llama"), other}).exitCode, 0);
+    auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("base"),
+                       QStringLiteral("--name"), QStringLiteral("from-base")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    EXPECT_EQ((*m_server->lastCreateRequest())["template"], "OTHER {{ .Prompt }}");
+    EXPECT_EQ((*m_server->lastCreateRequest())["system"], "Other system.");
+
+    const auto trainedName = saved["trained_model"]["name"].get<std::string>();
+    ASSERT_EQ(cli({QStringLiteral("trained"), QStringLiteral("remove"), QString::fromStdString(trainedName)}).exitCode,
+              0);
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("remove"), QStringLiteral("demo-llama")}).exitCode, 0);
+    deploy = cli({QStringLiteral("deploy"), m_saved});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const auto create = m_server->lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_NE((*create)["template"].get<std::string>().find(".Messages"), std::string::npos);
+    EXPECT_EQ((*create)["system"], "You are a helpful assistant.");
+    EXPECT_EQ((*create)["parameters"]["num_ctx"], 2048);
+    EXPECT_FALSE((*create)["files"].contains("deployment_template")); // ours, never uploaded
+
+    // With the base gone, only the snapshot (or a file) can say how to prompt the model.
+    deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("base")});
+    EXPECT_EQ(deploy.exitCode, 1);
+    EXPECT_EQ(errorLineCount(deploy.err), 1) << deploy.err;
+    EXPECT_NE(deploy.err.find("no longer registered"), std::string::npos) << deploy.err;
+    deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("nowhere")});
+    EXPECT_EQ(deploy.exitCode, 2) << deploy.err;
+}
+
+TEST_F(CliDeploy, Snapshot_ChangedOnDiskIsRefusedBeforeAnyRequest)
+{
+    {
+        std::ofstream out(m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/deployment_template",
+                          std::ios::app);
+        out << "PARAMETER temperature 2\n";
+    }
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved});
+    EXPECT_EQ(deploy.exitCode, 1);
+    EXPECT_EQ(errorLineCount(deploy.err), 1) << deploy.err;
+    EXPECT_NE(deploy.err.find("deployment_template differs"), std::string::npos) << deploy.err;
+    EXPECT_TRUE(m_server->requests().isEmpty());
+}
+
+// A model saved before snapshots existed: no deployment_template in its card or folder.
+TEST_F(CliDeploy, NoSnapshot_DeploysWithTheBaseTemplateAndTheCardSaysSo)
+{
+    const std::string folder = m_ws.toStdString() + "/saved_models/" + m_saved.toStdString();
+    nlohmann::json old = card();
+    old.erase("deployment_template");
+    old["schema_version"] = "1.0";
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& file : old["files"]) {
+        if (file["path"] != "deployment_template") {
+            files.push_back(file);
+        }
+    }
+    old["files"] = files;
+    fs::remove(folder + "/deployment_template");
+    std::ofstream(folder + "/model_card.json") << old.dump(2) << "\n";
+
+    EXPECT_NE(cli({QStringLiteral("show"), m_saved}).out.find("No Deployment Template File was captured"),
+              std::string::npos);
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    EXPECT_NE(deploy.err.find("has no template snapshot"), std::string::npos) << deploy.err;
+    EXPECT_NE((*m_server->lastCreateRequest())["template"].get<std::string>().find(".Messages"), std::string::npos);
+}

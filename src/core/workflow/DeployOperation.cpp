@@ -6,6 +6,7 @@
 #include "deepext/base/Logging.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/OperationLock.h"
+#include "deepext/base/Sha256.h"
 #include "deepext/base/Uuid.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
@@ -28,6 +29,26 @@ namespace fs = std::filesystem;
 namespace deepext {
 
 namespace {
+
+// The snapshot's text, checked against the SHA-256 the card recorded: a changed snapshot would deploy differently.
+std::string readTemplateSnapshot(const std::string& modelDirectory, const DeploymentTemplateSnapshot& snapshot)
+{
+    const std::string path = modelDirectory + "/" + snapshot.file;
+    if (!naming::isSafePathComponent(snapshot.file) || !fs::is_regular_file(fs::symlink_status(path))) {
+        throw Error("the template snapshot " + path +
+                    " listed in the model card is missing; deploy with "
+                    "--template-from base or --template FILE");
+    }
+    std::string text = readWholeFile(path);
+    Sha256 hasher;
+    hasher.update(text.data(), text.size());
+    if (hasher.finalHex() != snapshot.sha256) {
+        throw Error("the template snapshot " + path +
+                    " differs from the one recorded in the model card (SHA-256); "
+                    "run 'deepext-cli verify', or deploy with --template-from base or --template FILE");
+    }
+    return text;
+}
 
 void releaseLock(OperationLock& lock)
 {
@@ -145,15 +166,35 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
         }
     }
 
-    // The template: --template FILE, else the base model's Deployment Template File.
+    // The template: --template FILE, else the snapshot taken at save time, else (or when asked) the base model's
+    // Deployment Template File as registered now.
     std::string templateText;
     if (!options.templateFile.empty()) {
         templateText = ModelRegistration::readTemplateFile(options.templateFile);
         resolved.templateSource = fs::absolute(options.templateFile).lexically_normal().string();
-    } else if (const auto base = workspace.findBaseModel(card.base.technicalName);
-               base && !base->templateText.empty()) {
-        templateText = base->templateText;
-        resolved.templateSource = "base model " + base->technicalName + " (" + base->templateSource + ")";
+    } else if (options.templateFrom == TemplateFrom::Snapshot && card.deploymentTemplate) {
+        templateText = readTemplateSnapshot(resolved.modelDirectory, *card.deploymentTemplate);
+        resolved.templateSource = "the snapshot " + card.deploymentTemplate->file + " of " + savedName +
+                                  " (captured at save time from base model " +
+                                  card.deploymentTemplate->baseTechnicalName + ")";
+    } else {
+        const auto base = workspace.findBaseModel(card.base.technicalName);
+        if (options.templateFrom == TemplateFrom::Base && !base) {
+            throw Error("cannot deploy " + savedName + " with its base model's template: the base model '" +
+                        card.base.technicalName +
+                        "' is no longer registered; deploy with its snapshot "
+                        "(--template-from snapshot) or pass --template FILE");
+        }
+        if (base && !base->templateText.empty()) {
+            templateText = base->templateText;
+            resolved.templateSource = "base model " + base->technicalName + " (" + base->templateSource + ")";
+            if (options.templateFrom == TemplateFrom::Snapshot) {
+                resolved.warnings.push_back(savedName +
+                                            " has no template snapshot (saved before snapshots, or its "
+                                            "base had no Deployment Template File then); using the base model's "
+                                            "current one");
+            }
+        }
     }
     if (!templateText.empty()) {
         const auto parsed = ollama::DeploymentTemplate::parse(templateText);
