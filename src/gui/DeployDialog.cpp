@@ -2,8 +2,11 @@
 
 #include "ui_DeployDialog.h"
 
+#include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/ollama/OllamaCall.h"
+#include "deepext/ollama/OllamaClient.h"
 #include "deepext/ollama/OllamaHost.h"
 #include "deepext/ollama/OllamaName.h"
 #include "deepext/workflow/DeployOperation.h"
@@ -58,7 +61,10 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     m_ui->progressGroupBox->hide();
     m_ui->phaseLabel->setText(tr("Resolving…"));
 
-    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] { m_nameEdited = true; });
+    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] {
+        m_nameEdited = true;
+        validateName(); // textChanged may have come first, while the field still counted as the default
+    });
     connect(m_ui->ollamaNameLineEdit, &QLineEdit::textChanged, this, &DeployDialog::validateName);
     connect(m_ui->quantizationComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
@@ -198,12 +204,12 @@ void DeployDialog::resolveNow()
         },
         [this](JobOutcome<ResolveResult> outcome) {
             m_resolveRunning = false;
-            ++m_resolves;
             if (m_resolveQueued) {
                 m_resolveQueued = false;
                 resolveNow();
                 return;
             }
+            ++m_resolves; // only once the preview shows the latest choices
             const ResolveResult result =
                 outcome.ok() ? *outcome.value : ResolveResult{{}, outcome.failure.message, false};
             const bool autodetect = m_ui->autodetectTemplateCheckBox->isChecked();
@@ -253,11 +259,16 @@ void DeployDialog::resolveNow()
 void DeployDialog::validateName()
 {
     const QString name = m_ui->ollamaNameLineEdit->text().trimmed();
-    // An empty field is not an error yet: the generated default is still on its way.
+    // An empty field is not an error until the user empties it: before that the generated default is on its way.
     const std::string problem =
-        name.isEmpty() ? std::string() : ollama::OllamaName::validationError(name.toStdString());
+        name.isEmpty() && !m_nameEdited ? std::string() : ollama::OllamaName::validationError(name.toStdString());
     m_ui->nameErrorLabel->setText(QString::fromStdString(problem));
     m_ui->nameErrorLabel->setVisible(!problem.empty());
+    // A preview that failed (e.g. over a name) is resolved again with the name now typed, so Deploy comes on the
+    // moment the name is valid.
+    if (problem.empty() && m_nameEdited && !m_resolveOk) {
+        scheduleResolve();
+    }
     updateButtons();
 }
 
@@ -283,9 +294,11 @@ void DeployDialog::startDeploy()
     }
     // Resolved again with everything the user typed (parameters are typed here); the UUID of the previewed
     // default name is kept, so the name shown is the name used and its 4 hex digits are the record's UUID.
-    const DeployOptions request = options();
-    const std::optional<std::string> previewUuid =
-        !m_nameEdited && m_preview ? std::optional<std::string>(m_preview->deployUuid) : std::nullopt;
+    DeployOptions request = options();
+    const std::optional<ResolvedDeployment> preview = !m_nameEdited ? m_preview : std::nullopt;
+    if (preview) {
+        request.ollamaName.clear(); // still the generated default: a collision draws a fresh suffix
+    }
     m_starting = true;
     m_ui->phaseLabel->setText(tr("Checking the options…"));
     m_ui->progressGroupBox->show();
@@ -295,7 +308,7 @@ void DeployDialog::startDeploy()
         [workspace = m_context.workspace(), saved = m_savedName.toStdString(), request] {
             return DeployOperation::resolve(workspace, saved, request);
         },
-        [this, previewUuid, autodetect = request.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
+        [this, preview, autodetect = request.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
             m_starting = false;
             if (!outcome.ok()) {
                 m_ui->phaseLabel->setText(outcome.failure.message);
@@ -305,11 +318,65 @@ void DeployDialog::startDeploy()
                 return;
             }
             ResolvedDeployment resolved = std::move(*outcome.value);
-            if (previewUuid) {
-                resolved.deployUuid = *previewUuid;
+            if (preview) {
+                resolved.deployUuid = preview->deployUuid;
+                resolved.ollamaName = preview->ollamaName;
+                launch(resolved, autodetect); // a generated name that is taken gets a fresh suffix, never replaces
+                return;
             }
-            launch(resolved, autodetect);
+            confirmReplaceThenLaunch(std::move(resolved), autodetect);
         });
+}
+
+void DeployDialog::confirmReplaceThenLaunch(ResolvedDeployment resolved, bool autodetectTemplate)
+{
+    // A typed name the server already has replaces that model only when the user says so. The Deployer checks
+    // again before any upload; this asks first, so the answer is the user's.
+    m_starting = true;
+    m_ui->phaseLabel->setText(
+        tr("Checking whether the server has %1…").arg(QString::fromStdString(resolved.ollamaName)));
+    updateButtons();
+    auto* client =
+        new ollama::OllamaClient(m_context.network(), QUrl(QString::fromStdString(resolved.serverUrl)), this);
+    if (!resolved.caFile.empty()) {
+        try {
+            client->setCaFile(QString::fromStdString(resolved.caFile));
+        } catch (const Error&) {
+            // The deploy reports the CA file with its own message.
+        }
+    }
+    ollama::OllamaCall* call = client->tags();
+    connect(call, &ollama::OllamaCall::finished, this,
+            [this, client, call, resolved = std::move(resolved),
+             autodetectTemplate](const ollama::OllamaResult& result) mutable {
+                call->deleteLater();
+                client->deleteLater();
+                m_starting = false;
+                bool exists = false;
+                if (result.ok() && result.json["models"].is_array()) {
+                    for (const auto& model : result.json["models"]) {
+                        const std::string name = ollama::OllamaCall::stringField(model, "name");
+                        exists = exists || ollama::OllamaName::sameModel(name, resolved.ollamaName);
+                    }
+                }
+                // When the server does not answer here, the deploy says so with its own message.
+                if (exists) {
+                    const QString shown = QString::fromStdString(ollama::OllamaName::displayForm(resolved.ollamaName));
+                    const QString server = ollama::OllamaHost::display(resolved.serverUrl);
+                    if (!m_context.prompts().confirm(
+                            tr("Replace %1?").arg(shown),
+                            tr("Ollama at %1 already has a model named %2. Deploying replaces it with %3.")
+                                .arg(server, shown, m_savedName),
+                            {}, tr("Replace"))) {
+                        m_ui->phaseLabel->setText(
+                            tr("Not deployed: %1 already exists on %2; choose another name.").arg(shown, server));
+                        updateButtons();
+                        return;
+                    }
+                    resolved.replaceExisting = true;
+                }
+                launch(resolved, autodetectTemplate);
+            });
 }
 
 void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)

@@ -18,7 +18,8 @@ namespace deepext::gui {
 
 class AppContext;
 
-// Deploy one saved model to an Ollama server: environment, name (checked as typed), quantization, system prompt,
+// Deploy one saved model to an Ollama server: environment, name (checked as typed; a typed name the server already
+// has is replaced only after a confirmation), quantization, system prompt,
 // parameters, and a preview of the template that will be sent (DeployOperation::resolve, off the GUI thread). The
 // deploy itself runs on the event loop with phases, upload bytes and speed, Ollama's status lines and Cancel.
 class DeployDialog final : public QDialog
@@ -49,6 +50,7 @@ private:
     void resolveNow();
     void validateName();
     void updateButtons();
+    void confirmReplaceThenLaunch(ResolvedDeployment resolved, bool autodetectTemplate);
     void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
     void onFinished(bool ok, const QString& message, const QString& details);
 

@@ -20,6 +20,8 @@ carddoc::Section adapterSection(const TrainedModelFacts& trained);
 std::vector<carddoc::Section> trainingSections(const TrainingFacts& training);
 carddoc::Section mergeSection(const MergeFacts& merge);
 carddoc::Section filesSection(const ModelCard& card);
+// The Deployment Template File snapshot, or a note that there is none (deploy then uses the base's).
+carddoc::Section deploymentTemplateSnapshotSection(const ModelCard& card);
 carddoc::Section deploymentsSection(const std::vector<DeploymentSummary>& deployments);
 carddoc::Section notesSection(const std::vector<std::string>& notes);
 
