@@ -389,7 +389,11 @@ void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTem
     m_ui->phaseLabel->setText(tr("Starting…"));
     m_speedClock.start();
     m_speedBytes = 0;
-    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)));
+    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)), [this] {
+        if (m_operation) {
+            m_operation->cancel();
+        }
+    });
 
     connect(m_operation, &DeployOperation::phaseChanged, this, [this](const QString& phase) {
         m_ui->phaseLabel->setText(phase);

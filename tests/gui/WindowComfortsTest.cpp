@@ -230,10 +230,11 @@ TEST_F(WindowComfortsTest, SavedModelsContextMenu_OffersTheActionsAndRunsThePage
     // Delete asks exactly what the Delete button asks (declined here).
     m_prompts.queueConfirm(false);
     choose("deleteContextAction");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 1; }, 5000));
     m_prompts.queueConfirm(false);
     QTest::mouseClick(page.findChild<QAbstractButton*>(QStringLiteral("deleteButton")), Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 2; }, 5000));
     const QStringList confirms = m_prompts.texts(QStringLiteral("confirm"));
-    ASSERT_EQ(confirms.size(), 2);
     EXPECT_EQ(confirms[0], confirms[1]);
     EXPECT_TRUE(confirms[0].contains(m_saved));
 
