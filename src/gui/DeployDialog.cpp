@@ -60,6 +60,10 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     m_ui->cancelButton->hide();
     m_ui->progressGroupBox->hide();
     m_ui->phaseLabel->setText(tr("Resolving…"));
+    m_serverStatusLabel = new QLabel(this);
+    m_serverStatusLabel->setObjectName(QStringLiteral("serverStatusLabel"));
+    m_serverStatusLabel->setWordWrap(true);
+    m_ui->optionsFormLayout->insertRow(1, QString(), m_serverStatusLabel);
 
     connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] {
         m_nameEdited = true;
@@ -231,6 +235,7 @@ void DeployDialog::resolveNow()
                 m_ui->templateSourceLabel->clear();
             } else {
                 const ResolvedDeployment& resolved = *result.resolved;
+                checkServer(resolved.serverUrl, resolved.caFile);
                 if (!m_nameEdited) {
                     m_ui->ollamaNameLineEdit->setText(QString::fromStdString(resolved.ollamaName));
                 }
@@ -254,6 +259,40 @@ void DeployDialog::resolveNow()
             updateButtons();
             emit resolved();
         });
+}
+
+void DeployDialog::checkServer(const std::string& serverUrl, const std::string& caFile)
+{
+    const QString url = QString::fromStdString(serverUrl);
+    if (url == m_checkedServer) {
+        return;
+    }
+    m_checkedServer = url;
+    const quint64 check = ++m_serverChecks;
+    const QString server = ollama::OllamaHost::display(serverUrl);
+    m_serverStatusLabel->setText(tr("Asking Ollama at %1…").arg(server));
+    auto* client = new ollama::OllamaClient(m_context.network(), QUrl(url), this);
+    if (!caFile.empty()) {
+        try {
+            client->setCaFile(QString::fromStdString(caFile));
+        } catch (const Error& error) {
+            m_serverStatusLabel->setText(QString::fromStdString(error.message()));
+            client->deleteLater();
+            return;
+        }
+    }
+    ollama::OllamaCall* call = client->testConnection();
+    connect(call, &ollama::OllamaCall::finished, this,
+            [this, client, call, check, server](const ollama::OllamaResult& result) {
+                call->deleteLater();
+                client->deleteLater();
+                if (check != m_serverChecks) {
+                    return; // the user has chosen another server meanwhile
+                }
+                m_serverStatusLabel->setText(
+                    result.ok() ? tr("✓ %1").arg(result.message)
+                                : tr("Ollama at %1 does not answer as it should: %2").arg(server, result.message));
+            });
 }
 
 void DeployDialog::validateName()

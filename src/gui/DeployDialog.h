@@ -14,6 +14,8 @@ namespace Ui {
 class DeployDialog;
 }
 
+class QLabel;
+
 namespace deepext::gui {
 
 class AppContext;
@@ -49,6 +51,9 @@ private:
     void scheduleResolve();
     void resolveNow();
     void validateName();
+    // Whether the server of the preview answers, and its version (GET /api/version on the event loop): shown under
+    // the environment as soon as the dialog knows the server, again when it changes.
+    void checkServer(const std::string& serverUrl, const std::string& caFile);
     void updateButtons();
     void confirmReplaceThenLaunch(ResolvedDeployment resolved, bool autodetectTemplate);
     void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
@@ -70,6 +75,9 @@ private:
     bool m_done = false;
     int m_resolves = 0;
     int m_job = 0;
+    QLabel* m_serverStatusLabel = nullptr;
+    QString m_checkedServer;
+    quint64 m_serverChecks = 0; // only the latest check's answer is shown
 };
 
 } // namespace deepext::gui

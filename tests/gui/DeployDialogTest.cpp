@@ -321,3 +321,25 @@ TEST_F(DeployDialogTest, FreshTypedName_DeploysWithoutAsking)
     ASSERT_EQ(m_workspace.deployments().size(), 1u);
     EXPECT_FALSE(m_workspace.deployments()[0].replacedExisting);
 }
+
+TEST_F(DeployDialogTest, ServerStatus_SaysAtOnceWhetherTheServerAnswersAndItsVersion)
+{
+    DeployDialog dialog(m_context, m_saved);
+    dialog.show();
+    auto* status = child<QLabel>(dialog, "serverStatusLabel");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return status->text().contains(m_server.version()); }, 10000))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("running"))) << status->text().toStdString();
+    EXPECT_TRUE(m_prompts.texts(QStringLiteral("error")).isEmpty());
+}
+
+TEST_F(DeployDialogTest, ServerStatus_SaysWhenTheServerDoesNotAnswer)
+{
+    m_server.close(); // nothing listens at the environment's URL any more
+    DeployDialog dialog(m_context, m_saved);
+    dialog.show();
+    auto* status = child<QLabel>(dialog, "serverStatusLabel");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return status->text().contains(QStringLiteral("does not answer")); }, 20000))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("127.0.0.1"))) << status->text().toStdString();
+}
