@@ -22,6 +22,38 @@
 namespace deepext::gui {
 namespace {
 
+// A text of the Modelfile's form for what the create request carries (template, system, parameters, license,
+// messages), so the user reads in one place everything that will be sent besides the weights.
+QString modelfilePreview(const ResolvedDeployment& resolved)
+{
+    QStringList lines;
+    const auto quoted = [](const std::string& text) {
+        return QStringLiteral("\"\"\"%1\"\"\"").arg(QString::fromStdString(text));
+    };
+    if (!resolved.templateText.empty()) {
+        lines << QStringLiteral("TEMPLATE ") + quoted(resolved.templateText);
+    }
+    if (!resolved.system.empty()) {
+        lines << QStringLiteral("SYSTEM ") + quoted(resolved.system);
+    }
+    for (const auto& [key, value] : resolved.parameters.items()) {
+        const nlohmann::json values = value.is_array() ? value : nlohmann::json::array({value});
+        for (const auto& one : values) {
+            lines << QStringLiteral("PARAMETER %1 %2")
+                         .arg(QString::fromStdString(key),
+                              QString::fromStdString(one.is_string() ? one.get<std::string>() : one.dump()));
+        }
+    }
+    if (!resolved.license.empty()) {
+        lines << QStringLiteral("LICENSE ") + quoted(resolved.license);
+    }
+    for (const auto& message : resolved.messages) {
+        lines << QStringLiteral("MESSAGE %1 ").arg(QString::fromStdString(message.value("role", std::string()))) +
+                     quoted(message.value("content", std::string()));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 struct EnvironmentChoices
 {
     std::vector<EnvironmentRecord> environments;
@@ -71,6 +103,8 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     });
     connect(m_ui->ollamaNameLineEdit, &QLineEdit::textChanged, this, &DeployDialog::validateName);
     connect(m_ui->quantizationComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
+    // The preview shows the SYSTEM that will be sent: the typed one.
+    connect(m_ui->systemPlainTextEdit, &QPlainTextEdit::textChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->autodetectTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
     connect(m_ui->addParameterButton, &QPushButton::clicked, this, [this] {
@@ -248,12 +282,12 @@ void DeployDialog::resolveNow()
                 if (resolved.templateText.empty()) {
                     m_ui->templateSourceLabel->setText(
                         tr("No template is sent: Ollama autodetects it from tokenizer_config.json."));
-                    m_ui->templatePlainTextEdit->clear();
+                    m_ui->templatePlainTextEdit->setPlainText(modelfilePreview(resolved));
                 } else {
                     m_ui->templateSourceLabel->setText(tr("From %1 · server %2")
                                                            .arg(QString::fromStdString(resolved.templateSource),
                                                                 QString::fromStdString(resolved.serverUrl)));
-                    m_ui->templatePlainTextEdit->setPlainText(QString::fromStdString(resolved.templateText));
+                    m_ui->templatePlainTextEdit->setPlainText(modelfilePreview(resolved));
                 }
             }
             updateButtons();

@@ -343,3 +343,23 @@ TEST_F(DeployDialogTest, ServerStatus_SaysWhenTheServerDoesNotAnswer)
         << status->text().toStdString();
     EXPECT_TRUE(status->text().contains(QStringLiteral("127.0.0.1"))) << status->text().toStdString();
 }
+
+TEST_F(DeployDialogTest, Preview_ShowsTheWholeModelfileThatWillBeSent)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
+    const QString text = preview->toPlainText();
+    EXPECT_TRUE(text.startsWith(QStringLiteral("TEMPLATE \"\"\""))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("SYSTEM \"\"\"You are a helpful assistant.\"\"\""))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER stop <|eot_id|>"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER stop <|end_of_text|>"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER temperature 0.7"))) << text.toStdString();
+
+    // A typed system prompt replaces the template file's in what will be sent.
+    QTest::keyClicks(child<QPlainTextEdit>(dialog, "systemPlainTextEdit"), QStringLiteral("Answer briefly."));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return preview->toPlainText().contains(QStringLiteral("SYSTEM \"\"\"Answer briefly.\"\"\"")); }, 10000))
+        << preview->toPlainText().toStdString();
+    EXPECT_FALSE(preview->toPlainText().contains(QStringLiteral("helpful assistant")));
+}
