@@ -88,6 +88,7 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     m_ui->formatComboBox->addItem(tr("GGUF"), QStringLiteral("gguf"));
     m_ui->noTemplateLabel->hide();
     m_ui->autodetectTemplateCheckBox->hide();
+    m_ui->useBaseTemplateCheckBox->hide(); // shown when the base's template differs from the snapshot
     m_ui->detailsPlainTextEdit->hide();
     m_ui->cancelButton->hide();
     m_ui->progressGroupBox->hide();
@@ -107,6 +108,7 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     connect(m_ui->systemPlainTextEdit, &QPlainTextEdit::textChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->autodetectTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->useBaseTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
     connect(m_ui->addParameterButton, &QPushButton::clicked, this, [this] {
         const int row = m_ui->parametersTableWidget->rowCount();
         m_ui->parametersTableWidget->insertRow(row);
@@ -199,6 +201,8 @@ DeployOptions DeployDialog::options() const
         }
     }
     options.autodetectTemplate = m_ui->autodetectTemplateCheckBox->isChecked();
+    options.templateFrom =
+        m_ui->useBaseTemplateCheckBox->isChecked() ? TemplateFrom::Base : TemplateFrom::Snapshot; // --template-from
     return options;
 }
 
@@ -252,6 +256,8 @@ void DeployDialog::resolveNow()
                 outcome.ok() ? *outcome.value : ResolveResult{{}, outcome.failure.message, false};
             const bool autodetect = m_ui->autodetectTemplateCheckBox->isChecked();
             m_ui->autodetectTemplateCheckBox->setVisible(result.missingTemplate || autodetect);
+            m_ui->useBaseTemplateCheckBox->setVisible(m_ui->useBaseTemplateCheckBox->isChecked() ||
+                                                      (result.resolved && result.resolved->baseTemplateDiffers));
             m_resolveOk = result.resolved.has_value();
             if (result.resolved && !m_nameEdited) {
                 m_preview = result.resolved;
@@ -355,7 +361,8 @@ void DeployDialog::updateButtons()
     for (QWidget* input : std::initializer_list<QWidget*>{
              m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
              m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
-             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox}) {
+             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox,
+             m_ui->useBaseTemplateCheckBox}) {
         input->setEnabled(!running && !m_done);
     }
 }

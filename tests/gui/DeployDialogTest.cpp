@@ -363,3 +363,36 @@ TEST_F(DeployDialogTest, Preview_ShowsTheWholeModelfileThatWillBeSent)
         << preview->toPlainText().toStdString();
     EXPECT_FALSE(preview->toPlainText().contains(QStringLiteral("helpful assistant")));
 }
+
+TEST_F(DeployDialogTest, Template_BaseChangedSinceTheSave_OffersTheBasesCurrentOne)
+{
+    {
+        DeployDialog unchanged(m_context, m_saved);
+        prepare(unchanged);
+        EXPECT_FALSE(child<QCheckBox>(unchanged, "useBaseTemplateCheckBox")->isVisible())
+            << "the base's template is the snapshot's: nothing to offer";
+    }
+    m_workspace.setBaseTemplate("demo-llama", "TEMPLATE \"\"\"{{ .Prompt }} (edited after the save)\"\"\"\n",
+                                "/elsewhere/edited.Modelfile");
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* useBase = child<QCheckBox>(dialog, "useBaseTemplateCheckBox");
+    auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
+    ASSERT_TRUE(useBase->isVisible());
+    EXPECT_FALSE(useBase->isChecked()) << "the snapshot is the default";
+    EXPECT_FALSE(preview->toPlainText().contains(QStringLiteral("edited after the save")));
+    EXPECT_TRUE(child<QLabel>(dialog, "templateSourceLabel")->text().contains(QStringLiteral("snapshot")));
+
+    QTest::mouseClick(useBase, Qt::LeftButton, {}, QPoint(5, useBase->height() / 2));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return preview->toPlainText().contains(QStringLiteral("edited after the save")); }, 10000))
+        << preview->toPlainText().toStdString();
+    EXPECT_TRUE(child<QLabel>(dialog, "templateSourceLabel")->text().contains(QStringLiteral("edited.Modelfile")));
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    const auto create = m_server.lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_NE(create->value("template", std::string()).find("edited after the save"), std::string::npos)
+        << create->dump();
+}

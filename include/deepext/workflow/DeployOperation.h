@@ -64,10 +64,11 @@ struct ResolvedDeployment
     std::vector<std::string> busyNames;     // names deploys to this server are creating now
     std::string deployUuid;
     std::string quantization;
-    std::string format;         // as asked: auto, safetensors or gguf (the server's version decides auto)
-    std::string ggufType;       // the GGUF file's type if it goes as GGUF: auto, f32, f16, bf16 or q8_0
-    std::string templateText;   // the template that will be sent (empty with autodetect)
-    std::string templateSource; // where it comes from
+    std::string format;               // as asked: auto, safetensors or gguf (the server's version decides auto)
+    std::string ggufType;             // the GGUF file's type if it goes as GGUF: auto, f32, f16, bf16 or q8_0
+    std::string templateText;         // the template that will be sent (empty with autodetect)
+    std::string templateSource;       // where it comes from
+    bool baseTemplateDiffers = false; // the snapshot is sent, and the base's current Deployment Template File differs
     std::string system;
     nlohmann::json parameters = nlohmann::json::object();
     std::string license;

@@ -197,6 +197,11 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
         resolved.templateSource = "the snapshot " + card.deploymentTemplate->file + " of " + savedName +
                                   " (captured at save time from base model " +
                                   card.deploymentTemplate->baseTechnicalName + ")";
+        // The dialog offers the base's current one (--template-from base) when it has changed since the save.
+        if (const auto base = workspace.findBaseModel(card.base.technicalName);
+            base && !base->templateText.empty() && base->templateText != templateText) {
+            resolved.baseTemplateDiffers = true;
+        }
     } else {
         const auto base = workspace.findBaseModel(card.base.technicalName);
         if (options.templateFrom == TemplateFrom::Base && !base) {
