@@ -64,6 +64,12 @@ public:
     }
     void showInformation(const QString&, const QString&, const QString&) override {}
     bool confirm(const QString&, const QString&, const QString&, const QString&) override { return true; }
+    int choose(const QString&, const QString&, const QStringList&, const QString&) override { return -1; }
+    int confirmWithOption(const QString&, const QString&, const QString&, const QStringList&, int current,
+                          const QString&) override
+    {
+        return current;
+    }
     QString askOpenFile(const QString&, const QString&) override { return {}; }
     QString askDirectory(const QString&) override { return {}; }
     QString askSaveFile(const QString&, const QString&, const QString&) override { return {}; }

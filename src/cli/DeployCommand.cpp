@@ -51,8 +51,14 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
         QStringLiteral("The GGUF file's type when it goes as GGUF: auto (the model's: bf16 or f16), f16, bf16, f32 "
                        "or q8_0 (only with --quantize no_quantization). Written once into the saved model."),
         QStringLiteral("TYPE"), QStringLiteral("auto"));
+    const QCommandLineOption templateFromOption(
+        QStringLiteral("template-from"),
+        QStringLiteral("snapshot (default: the template captured at save time) or base (the base's current one)."),
+        QStringLiteral("SOURCE"), QStringLiteral("snapshot"));
+    const QCommandLineOption replaceOption(
+        QStringLiteral("replace"), QStringLiteral("Replace a model of the same name that the server already has."));
     parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
-                       autodetectOption, formatOption, ggufTypeOption});
+                       autodetectOption, formatOption, ggufTypeOption, templateFromOption, replaceOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
         return 0;
     }
@@ -72,6 +78,12 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
     options.autodetectTemplate = parser.isSet(autodetectOption);
     options.format = parser.value(formatOption).toStdString();
     options.ggufType = parser.value(ggufTypeOption).toStdString();
+    options.replaceExisting = parser.isSet(replaceOption);
+    if (const QString from = parser.value(templateFromOption); from == QLatin1String("base")) {
+        options.templateFrom = TemplateFrom::Base;
+    } else if (from != QLatin1String("snapshot")) {
+        throw Error::usage("--template-from " + from.toStdString() + " is not known; choose snapshot or base");
+    }
     const std::string saved = parser.positionalArguments().at(0).toStdString();
     const auto& workspace = context.workspace();
 

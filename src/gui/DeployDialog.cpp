@@ -2,8 +2,11 @@
 
 #include "ui_DeployDialog.h"
 
+#include "deepext/base/Error.h"
 #include "deepext/base/Logging.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/ollama/OllamaCall.h"
+#include "deepext/ollama/OllamaClient.h"
 #include "deepext/ollama/OllamaHost.h"
 #include "deepext/ollama/OllamaName.h"
 #include "deepext/workflow/DeployOperation.h"
@@ -18,6 +21,38 @@
 
 namespace deepext::gui {
 namespace {
+
+// A text of the Modelfile's form for what the create request carries (template, system, parameters, license,
+// messages), so the user reads in one place everything that will be sent besides the weights.
+QString modelfilePreview(const ResolvedDeployment& resolved)
+{
+    QStringList lines;
+    const auto quoted = [](const std::string& text) {
+        return QStringLiteral("\"\"\"%1\"\"\"").arg(QString::fromStdString(text));
+    };
+    if (!resolved.templateText.empty()) {
+        lines << QStringLiteral("TEMPLATE ") + quoted(resolved.templateText);
+    }
+    if (!resolved.system.empty()) {
+        lines << QStringLiteral("SYSTEM ") + quoted(resolved.system);
+    }
+    for (const auto& [key, value] : resolved.parameters.items()) {
+        const nlohmann::json values = value.is_array() ? value : nlohmann::json::array({value});
+        for (const auto& one : values) {
+            lines << QStringLiteral("PARAMETER %1 %2")
+                         .arg(QString::fromStdString(key),
+                              QString::fromStdString(one.is_string() ? one.get<std::string>() : one.dump()));
+        }
+    }
+    if (!resolved.license.empty()) {
+        lines << QStringLiteral("LICENSE ") + quoted(resolved.license);
+    }
+    for (const auto& message : resolved.messages) {
+        lines << QStringLiteral("MESSAGE %1 ").arg(QString::fromStdString(message.value("role", std::string()))) +
+                     quoted(message.value("content", std::string()));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
 
 struct EnvironmentChoices
 {
@@ -53,16 +88,27 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     m_ui->formatComboBox->addItem(tr("GGUF"), QStringLiteral("gguf"));
     m_ui->noTemplateLabel->hide();
     m_ui->autodetectTemplateCheckBox->hide();
+    m_ui->useBaseTemplateCheckBox->hide(); // shown when the base's template differs from the snapshot
     m_ui->detailsPlainTextEdit->hide();
     m_ui->cancelButton->hide();
     m_ui->progressGroupBox->hide();
     m_ui->phaseLabel->setText(tr("Resolving…"));
+    m_serverStatusLabel = new QLabel(this);
+    m_serverStatusLabel->setObjectName(QStringLiteral("serverStatusLabel"));
+    m_serverStatusLabel->setWordWrap(true);
+    m_ui->optionsFormLayout->insertRow(1, QString(), m_serverStatusLabel);
 
-    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] { m_nameEdited = true; });
+    connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] {
+        m_nameEdited = true;
+        validateName(); // textChanged may have come first, while the field still counted as the default
+    });
     connect(m_ui->ollamaNameLineEdit, &QLineEdit::textChanged, this, &DeployDialog::validateName);
     connect(m_ui->quantizationComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
+    // The preview shows the SYSTEM that will be sent: the typed one.
+    connect(m_ui->systemPlainTextEdit, &QPlainTextEdit::textChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
     connect(m_ui->autodetectTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->useBaseTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
     connect(m_ui->addParameterButton, &QPushButton::clicked, this, [this] {
         const int row = m_ui->parametersTableWidget->rowCount();
         m_ui->parametersTableWidget->insertRow(row);
@@ -155,6 +201,8 @@ DeployOptions DeployDialog::options() const
         }
     }
     options.autodetectTemplate = m_ui->autodetectTemplateCheckBox->isChecked();
+    options.templateFrom =
+        m_ui->useBaseTemplateCheckBox->isChecked() ? TemplateFrom::Base : TemplateFrom::Snapshot; // --template-from
     return options;
 }
 
@@ -198,16 +246,18 @@ void DeployDialog::resolveNow()
         },
         [this](JobOutcome<ResolveResult> outcome) {
             m_resolveRunning = false;
-            ++m_resolves;
             if (m_resolveQueued) {
                 m_resolveQueued = false;
                 resolveNow();
                 return;
             }
+            ++m_resolves; // only once the preview shows the latest choices
             const ResolveResult result =
                 outcome.ok() ? *outcome.value : ResolveResult{{}, outcome.failure.message, false};
             const bool autodetect = m_ui->autodetectTemplateCheckBox->isChecked();
             m_ui->autodetectTemplateCheckBox->setVisible(result.missingTemplate || autodetect);
+            m_ui->useBaseTemplateCheckBox->setVisible(m_ui->useBaseTemplateCheckBox->isChecked() ||
+                                                      (result.resolved && result.resolved->baseTemplateDiffers));
             m_resolveOk = result.resolved.has_value();
             if (result.resolved && !m_nameEdited) {
                 m_preview = result.resolved;
@@ -225,6 +275,7 @@ void DeployDialog::resolveNow()
                 m_ui->templateSourceLabel->clear();
             } else {
                 const ResolvedDeployment& resolved = *result.resolved;
+                checkServer(resolved.serverUrl, resolved.caFile);
                 if (!m_nameEdited) {
                     m_ui->ollamaNameLineEdit->setText(QString::fromStdString(resolved.ollamaName));
                 }
@@ -237,12 +288,12 @@ void DeployDialog::resolveNow()
                 if (resolved.templateText.empty()) {
                     m_ui->templateSourceLabel->setText(
                         tr("No template is sent: Ollama autodetects it from tokenizer_config.json."));
-                    m_ui->templatePlainTextEdit->clear();
+                    m_ui->templatePlainTextEdit->setPlainText(modelfilePreview(resolved));
                 } else {
                     m_ui->templateSourceLabel->setText(tr("From %1 · server %2")
                                                            .arg(QString::fromStdString(resolved.templateSource),
                                                                 QString::fromStdString(resolved.serverUrl)));
-                    m_ui->templatePlainTextEdit->setPlainText(QString::fromStdString(resolved.templateText));
+                    m_ui->templatePlainTextEdit->setPlainText(modelfilePreview(resolved));
                 }
             }
             updateButtons();
@@ -250,14 +301,53 @@ void DeployDialog::resolveNow()
         });
 }
 
+void DeployDialog::checkServer(const std::string& serverUrl, const std::string& caFile)
+{
+    const QString url = QString::fromStdString(serverUrl);
+    if (url == m_checkedServer) {
+        return;
+    }
+    m_checkedServer = url;
+    const quint64 check = ++m_serverChecks;
+    const QString server = ollama::OllamaHost::display(serverUrl);
+    m_serverStatusLabel->setText(tr("Asking Ollama at %1…").arg(server));
+    auto* client = new ollama::OllamaClient(m_context.network(), QUrl(url), this);
+    if (!caFile.empty()) {
+        try {
+            client->setCaFile(QString::fromStdString(caFile));
+        } catch (const Error& error) {
+            m_serverStatusLabel->setText(QString::fromStdString(error.message()));
+            client->deleteLater();
+            return;
+        }
+    }
+    ollama::OllamaCall* call = client->testConnection();
+    connect(call, &ollama::OllamaCall::finished, this,
+            [this, client, call, check, server](const ollama::OllamaResult& result) {
+                call->deleteLater();
+                client->deleteLater();
+                if (check != m_serverChecks) {
+                    return; // the user has chosen another server meanwhile
+                }
+                m_serverStatusLabel->setText(
+                    result.ok() ? tr("✓ %1").arg(result.message)
+                                : tr("Ollama at %1 does not answer as it should: %2").arg(server, result.message));
+            });
+}
+
 void DeployDialog::validateName()
 {
     const QString name = m_ui->ollamaNameLineEdit->text().trimmed();
-    // An empty field is not an error yet: the generated default is still on its way.
+    // An empty field is not an error until the user empties it: before that the generated default is on its way.
     const std::string problem =
-        name.isEmpty() ? std::string() : ollama::OllamaName::validationError(name.toStdString());
+        name.isEmpty() && !m_nameEdited ? std::string() : ollama::OllamaName::validationError(name.toStdString());
     m_ui->nameErrorLabel->setText(QString::fromStdString(problem));
     m_ui->nameErrorLabel->setVisible(!problem.empty());
+    // A preview that failed (e.g. over a name) is resolved again with the name now typed, so Deploy comes on the
+    // moment the name is valid.
+    if (problem.empty() && m_nameEdited && !m_resolveOk) {
+        scheduleResolve();
+    }
     updateButtons();
 }
 
@@ -271,7 +361,8 @@ void DeployDialog::updateButtons()
     for (QWidget* input : std::initializer_list<QWidget*>{
              m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
              m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
-             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox}) {
+             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox,
+             m_ui->useBaseTemplateCheckBox}) {
         input->setEnabled(!running && !m_done);
     }
 }
@@ -283,9 +374,11 @@ void DeployDialog::startDeploy()
     }
     // Resolved again with everything the user typed (parameters are typed here); the UUID of the previewed
     // default name is kept, so the name shown is the name used and its 4 hex digits are the record's UUID.
-    const DeployOptions request = options();
-    const std::optional<std::string> previewUuid =
-        !m_nameEdited && m_preview ? std::optional<std::string>(m_preview->deployUuid) : std::nullopt;
+    DeployOptions request = options();
+    const std::optional<ResolvedDeployment> preview = !m_nameEdited ? m_preview : std::nullopt;
+    if (preview) {
+        request.ollamaName.clear(); // still the generated default: a collision draws a fresh suffix
+    }
     m_starting = true;
     m_ui->phaseLabel->setText(tr("Checking the options…"));
     m_ui->progressGroupBox->show();
@@ -295,7 +388,7 @@ void DeployDialog::startDeploy()
         [workspace = m_context.workspace(), saved = m_savedName.toStdString(), request] {
             return DeployOperation::resolve(workspace, saved, request);
         },
-        [this, previewUuid, autodetect = request.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
+        [this, preview, autodetect = request.autodetectTemplate](JobOutcome<ResolvedDeployment> outcome) {
             m_starting = false;
             if (!outcome.ok()) {
                 m_ui->phaseLabel->setText(outcome.failure.message);
@@ -305,11 +398,65 @@ void DeployDialog::startDeploy()
                 return;
             }
             ResolvedDeployment resolved = std::move(*outcome.value);
-            if (previewUuid) {
-                resolved.deployUuid = *previewUuid;
+            if (preview) {
+                resolved.deployUuid = preview->deployUuid;
+                resolved.ollamaName = preview->ollamaName;
+                launch(resolved, autodetect); // a generated name that is taken gets a fresh suffix, never replaces
+                return;
             }
-            launch(resolved, autodetect);
+            confirmReplaceThenLaunch(std::move(resolved), autodetect);
         });
+}
+
+void DeployDialog::confirmReplaceThenLaunch(ResolvedDeployment resolved, bool autodetectTemplate)
+{
+    // A typed name the server already has replaces that model only when the user says so. The Deployer checks
+    // again before any upload; this asks first, so the answer is the user's.
+    m_starting = true;
+    m_ui->phaseLabel->setText(
+        tr("Checking whether the server has %1…").arg(QString::fromStdString(resolved.ollamaName)));
+    updateButtons();
+    auto* client =
+        new ollama::OllamaClient(m_context.network(), QUrl(QString::fromStdString(resolved.serverUrl)), this);
+    if (!resolved.caFile.empty()) {
+        try {
+            client->setCaFile(QString::fromStdString(resolved.caFile));
+        } catch (const Error&) {
+            // The deploy reports the CA file with its own message.
+        }
+    }
+    ollama::OllamaCall* call = client->tags();
+    connect(call, &ollama::OllamaCall::finished, this,
+            [this, client, call, resolved = std::move(resolved),
+             autodetectTemplate](const ollama::OllamaResult& result) mutable {
+                call->deleteLater();
+                client->deleteLater();
+                m_starting = false;
+                bool exists = false;
+                if (result.ok() && result.json["models"].is_array()) {
+                    for (const auto& model : result.json["models"]) {
+                        const std::string name = ollama::OllamaCall::stringField(model, "name");
+                        exists = exists || ollama::OllamaName::sameModel(name, resolved.ollamaName);
+                    }
+                }
+                // When the server does not answer here, the deploy says so with its own message.
+                if (exists) {
+                    const QString shown = QString::fromStdString(ollama::OllamaName::displayForm(resolved.ollamaName));
+                    const QString server = ollama::OllamaHost::display(resolved.serverUrl);
+                    if (!m_context.prompts().confirm(
+                            tr("Replace %1?").arg(shown),
+                            tr("Ollama at %1 already has a model named %2. Deploying replaces it with %3.")
+                                .arg(server, shown, m_savedName),
+                            {}, tr("Replace"))) {
+                        m_ui->phaseLabel->setText(
+                            tr("Not deployed: %1 already exists on %2; choose another name.").arg(shown, server));
+                        updateButtons();
+                        return;
+                    }
+                    resolved.replaceExisting = true;
+                }
+                launch(resolved, autodetectTemplate);
+            });
 }
 
 void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)
@@ -322,7 +469,11 @@ void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTem
     m_ui->phaseLabel->setText(tr("Starting…"));
     m_speedClock.start();
     m_speedBytes = 0;
-    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)));
+    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)), [this] {
+        if (m_operation) {
+            m_operation->cancel();
+        }
+    });
 
     connect(m_operation, &DeployOperation::phaseChanged, this, [this](const QString& phase) {
         m_ui->phaseLabel->setText(phase);

@@ -14,11 +14,14 @@ namespace Ui {
 class DeployDialog;
 }
 
+class QLabel;
+
 namespace deepext::gui {
 
 class AppContext;
 
-// Deploy one saved model to an Ollama server: environment, name (checked as typed), quantization, system prompt,
+// Deploy one saved model to an Ollama server: environment, name (checked as typed; a typed name the server already
+// has is replaced only after a confirmation), quantization, system prompt,
 // parameters, and a preview of the template that will be sent (DeployOperation::resolve, off the GUI thread). The
 // deploy itself runs on the event loop with phases, upload bytes and speed, Ollama's status lines and Cancel.
 class DeployDialog final : public QDialog
@@ -48,7 +51,11 @@ private:
     void scheduleResolve();
     void resolveNow();
     void validateName();
+    // Whether the server of the preview answers, and its version (GET /api/version on the event loop): shown under
+    // the environment as soon as the dialog knows the server, again when it changes.
+    void checkServer(const std::string& serverUrl, const std::string& caFile);
     void updateButtons();
+    void confirmReplaceThenLaunch(ResolvedDeployment resolved, bool autodetectTemplate);
     void launch(const ResolvedDeployment& resolved, bool autodetectTemplate);
     void onFinished(bool ok, const QString& message, const QString& details);
 
@@ -68,6 +75,9 @@ private:
     bool m_done = false;
     int m_resolves = 0;
     int m_job = 0;
+    QLabel* m_serverStatusLabel = nullptr;
+    QString m_checkedServer;
+    quint64 m_serverChecks = 0; // only the latest check's answer is shown
 };
 
 } // namespace deepext::gui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace deepext::gui {
 
@@ -19,6 +20,14 @@ public:
     // True when the user accepts. `acceptText` names the accepting button ("Delete"), empty: "OK".
     virtual bool confirm(const QString& title, const QString& question, const QString& details = {},
                          const QString& acceptText = {}) = 0;
+    // Several answers, each a button (`choices`, in order, the first the default): the index of the one chosen, or
+    // -1 when the question was closed without one.
+    virtual int choose(const QString& title, const QString& question, const QStringList& choices,
+                       const QString& details = {}) = 0;
+    // confirm() with one setting to pick on the way (`optionLabel` beside a list of `options`, `current` selected
+    // first): the index picked, or -1 when the user declines.
+    virtual int confirmWithOption(const QString& title, const QString& question, const QString& optionLabel,
+                                  const QStringList& options, int current, const QString& acceptText = {}) = 0;
     // Empty when the user cancels.
     virtual QString askOpenFile(const QString& title, const QString& filter = {}) = 0;
     virtual QString askDirectory(const QString& title) = 0;

@@ -1,5 +1,8 @@
 #include "gui/JobTracker.h"
 
+#include <utility>
+#include <vector>
+
 namespace deepext::gui {
 
 JobTracker::JobTracker(QObject* parent)
@@ -7,10 +10,10 @@ JobTracker::JobTracker(QObject* parent)
 {
 }
 
-int JobTracker::begin(const QString& text)
+int JobTracker::begin(const QString& text, std::function<void()> cancel)
 {
     const int id = m_nextId++;
-    m_jobs.insert(id, text);
+    m_jobs.insert(id, Job{text, std::move(cancel)});
     emit changed();
     return id;
 }
@@ -18,10 +21,10 @@ int JobTracker::begin(const QString& text)
 void JobTracker::update(int id, const QString& text)
 {
     auto it = m_jobs.find(id);
-    if (it == m_jobs.end() || *it == text) {
+    if (it == m_jobs.end() || it->text == text) {
         return;
     }
-    *it = text;
+    it->text = text;
     emit changed();
 }
 
@@ -34,7 +37,41 @@ void JobTracker::end(int id)
 
 QStringList JobTracker::texts() const
 {
-    return m_jobs.values();
+    QStringList out;
+    for (const Job& job : m_jobs) {
+        out << job.text;
+    }
+    return out;
+}
+
+int JobTracker::cancellableCount() const
+{
+    return static_cast<int>(cancellableTexts().size());
+}
+
+QStringList JobTracker::cancellableTexts() const
+{
+    QStringList out;
+    for (const Job& job : m_jobs) {
+        if (job.cancel) {
+            out << job.text;
+        }
+    }
+    return out;
+}
+
+void JobTracker::cancelAll()
+{
+    // A cancel function may end its job at once (and so change m_jobs): call copies.
+    std::vector<std::function<void()>> cancels;
+    for (const Job& job : std::as_const(m_jobs)) {
+        if (job.cancel) {
+            cancels.push_back(job.cancel);
+        }
+    }
+    for (const auto& cancel : cancels) {
+        cancel();
+    }
 }
 
 } // namespace deepext::gui

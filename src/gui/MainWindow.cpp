@@ -183,9 +183,18 @@ void MainWindow::updateActions()
 void MainWindow::updateJobs()
 {
     const QStringList jobs = m_context->jobs()->texts();
-    m_jobsLabel->setText(jobs.isEmpty() ? tr("Ready")
-                                        : tr("%n job(s) running: %1", nullptr, static_cast<int>(jobs.size()))
-                                              .arg(jobs.join(QStringLiteral(" · "))));
+    QString text =
+        jobs.isEmpty()
+            ? tr("Ready")
+            : tr("%n job(s) running: %1", nullptr, static_cast<int>(jobs.size())).arg(jobs.join(QStringLiteral(" · ")));
+    if (m_quitWhenDone) {
+        if (m_context->jobs()->cancellableCount() == 0) {
+            // Queued: the job's own end() call returns before the window goes.
+            QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
+        }
+        text = tr("Quitting when the running jobs end · %1").arg(text);
+    }
+    m_jobsLabel->setText(text);
 }
 
 void MainWindow::offerDemoIfEmpty()
@@ -250,8 +259,47 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!mayCloseNow()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::mayCloseNow()
+{
+    JobTracker* jobs = m_context->jobs();
+    const QStringList running = jobs->cancellableTexts();
+    if (running.isEmpty()) {
+        return true;
+    }
+    const int choice = m_context->prompts().choose(
+        tr("Quit DeepExtension?"),
+        tr("%n job(s) still running:\n%1\n\nCancel them now (a cancelled save keeps nothing, a cancelled deploy is "
+           "recorded as cancelled), keep them running and quit when they are done, or don't quit.",
+           nullptr, static_cast<int>(running.size()))
+            .arg(running.join(QLatin1Char('\n'))),
+        {tr("Keep Running, Quit When Done"), tr("Cancel Them and Quit"), tr("Don't Quit")});
+    if (choice != 0 && choice != 1) {
+        if (m_quitWhenDone) {
+            m_quitWhenDone = false; // asked again, the user stays after all
+            updateJobs();
+        }
+        return false;
+    }
+    m_quitWhenDone = true;
+    if (choice == 1) {
+        logging::ui()->info("quitting: cancelling {} running job(s)", running.size());
+        jobs->cancelAll();
+    } else {
+        logging::ui()->info("quitting once {} running job(s) end", running.size());
+    }
+    // Cancelling finishes on the event loop (a deploy records "cancelled", a save removes its staging): the window
+    // closes when the last job has ended (updateJobs), never with one half done.
+    updateJobs();
+    emit quitPending();
+    return false;
 }
 
 void MainWindow::restoreSettings()

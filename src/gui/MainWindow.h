@@ -49,10 +49,14 @@ public:
     DeployedModelsPage* deployedModelsPage() const { return m_deployedPage; }
     LogModel* logModel() const { return m_logModel; }
     Page currentPage() const;
+    bool isQuitPending() const { return m_quitWhenDone; }
 
 signals:
     // The first-run check is over (demo created, declined, or not needed).
     void firstRunDone(bool demoCreated);
+    // The user asked to quit while jobs ran and chose to wait for them (or to cancel them): the window closes
+    // when the last one ends.
+    void quitPending();
 
 public slots:
     void showPage(deepext::gui::MainWindow::Page page);
@@ -70,6 +74,9 @@ private:
     void deleteCurrent();
     void updateActions();
     void updateJobs();
+    // Whether the window may close now: asks when saves, deploys or exports run (cancel them, quit when they are
+    // done, or stay).
+    bool mayCloseNow();
     void restoreSettings();
     void saveSettings() const;
 
@@ -81,6 +88,7 @@ private:
     SavedModelsPage* m_savedPage = nullptr;
     DeployedModelsPage* m_deployedPage = nullptr;
     QLabel* m_jobsLabel = nullptr;
+    bool m_quitWhenDone = false; // the user chose to quit once the running jobs have ended (or been cancelled)
 };
 
 } // namespace deepext::gui

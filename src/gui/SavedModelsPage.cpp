@@ -3,7 +3,9 @@
 #include "ui_SavedModelsPage.h"
 
 #include "deepext/base/Logging.h"
+#include "deepext/base/Records.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/ollama/OllamaHost.h"
 #include "deepext/workflow/SavedModelOperations.h"
 #include "gui/AppContext.h"
 #include "gui/CardPane.h"
@@ -207,14 +209,49 @@ void SavedModelsPage::deploySelected()
 void SavedModelsPage::deleteSelected()
 {
     const QString name = currentName();
-    const SavedModelSummary* summary = m_model->summary(name);
-    if (!summary) {
+    if (!m_model->summary(name) || !m_askingDelete.isEmpty()) {
         return;
     }
-    const QString question =
+    // The deployment records are read off the GUI thread; the question waits for them.
+    m_askingDelete = name;
+    m_context.run(
+        this,
+        [workspace = m_context.workspace(), saved = name.toStdString()] {
+            QStringList live;
+            for (const DeploymentRecord& record : workspace.deployments()) {
+                if (record.savedModel == saved && record.status == DeploymentStatus::Deployed &&
+                    record.presentOnServer) {
+                    live << QStringLiteral("%1 on %2")
+                                .arg(QString::fromStdString(record.ollamaName),
+                                     ollama::OllamaHost::display(record.url));
+                }
+            }
+            return live;
+        },
+        [this, name](JobOutcome<QStringList> outcome) {
+            m_askingDelete.clear();
+            // Unreadable records must not block a delete: the question then says nothing about deployments.
+            confirmDelete(name, outcome.ok() ? *outcome.value : QStringList());
+        });
+}
+
+void SavedModelsPage::confirmDelete(const QString& name, const QStringList& live)
+{
+    const SavedModelSummary* summary = m_model->summary(name);
+    if (!summary) {
+        return; // gone meanwhile
+    }
+    QString question =
         tr("Permanently delete the saved model \"%1\" (%2)?\n\nIts folder %3 and everything in it will be removed. "
            "Deployments are unaffected: models already created in Ollama and their records stay.")
             .arg(name, SavedModelListModel::formatSize(summary->size), summary->path);
+    if (!live.isEmpty()) {
+        question += QStringLiteral("\n\n") +
+                    tr("%1 has %n live deployment(s): %2. They stay on their servers and keep working; only the saved "
+                       "model they came from goes.",
+                       nullptr, static_cast<int>(live.size()))
+                        .arg(name, live.join(QStringLiteral(", ")));
+    }
     if (!m_context.prompts().confirm(tr("Delete Saved Model"), question, {}, tr("Delete"))) {
         return;
     }

@@ -4,6 +4,7 @@
 
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <atomic>
@@ -61,6 +62,8 @@ public slots:
 
 private:
     void applyScan(std::vector<SavedModelSummary> models);
+    // The confirmation, once the model's live deployments (`live`: "name on server" lines) are known.
+    void confirmDelete(const QString& name, const QStringList& live);
     void onCurrentChanged();
     void showCard(const QString& name);
     void updateState();
@@ -72,6 +75,7 @@ private:
     SavedModelListModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QString m_pendingSelection;
+    QString m_askingDelete;   // a Delete whose confirmation is being prepared: one at a time
     QSet<QString> m_deleting; // removed from the list, removal still running: later scans must not bring them back
     CoalescedLoader* m_loader;
     int m_loads = 0;

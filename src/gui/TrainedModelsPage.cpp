@@ -21,6 +21,8 @@
 #include <QLocale>
 #include <QThread>
 
+#include <array>
+
 namespace deepext::gui {
 
 TrainedModelsPage::TrainedModelsPage(AppContext& context, QWidget* parent)
@@ -152,24 +154,29 @@ void TrainedModelsPage::saveSelected()
         tr("Save the trained model \"%1\"?\n\nThe adapter is merged into the base model \"%2\" and kept as a new "
            "saved model in the workspace.")
             .arg(name, QString::fromStdString(record.baseTechnicalName));
-    const QString parameters = tr("Output dtype: auto (every tensor keeps its dtype)\n"
-                                  "Threads: all %1 cores\n"
+    const QString parameters = tr("Threads: all %1 cores\n"
                                   "Adapter: %2\n"
                                   "Destination: %3/<name>_s_<4 hex>")
                                    .arg(QThread::idealThreadCount())
                                    .arg(QString::fromStdString(record.adapterPath),
                                         QString::fromStdString(m_context.workspace().savedModelsDir()));
-    if (!m_context.prompts().confirm(tr("Save Trained Model"), question + QStringLiteral("\n\n") + parameters, {},
-                                     tr("Save"))) {
+    // The same choices as the CLI's `save --dtype`.
+    const std::array dtypes{OutputDtype::Auto, OutputDtype::BF16, OutputDtype::F16, OutputDtype::F32};
+    const QStringList dtypeTexts{tr("auto (every tensor keeps its dtype)"), tr("bf16"), tr("fp16"), tr("fp32")};
+    const int chosen =
+        m_context.prompts().confirmWithOption(tr("Save Trained Model"), question + QStringLiteral("\n\n") + parameters,
+                                              tr("Output dtype:"), dtypeTexts, 0, tr("Save"));
+    if (chosen < 0 || chosen >= static_cast<int>(dtypes.size())) {
         return;
     }
-    logging::ui()->info("saving trained model {}", name.toStdString());
+    const OutputDtype dtype = dtypes[static_cast<std::size_t>(chosen)];
+    logging::ui()->info("saving trained model {} ({})", name.toStdString(), outputDtypeName(dtype));
     // No parent: the task is deleted from the pool once run() has returned, never while it runs.
-    auto* task = new SaveTask(m_context.workspace(), name, OutputDtype::Auto);
+    auto* task = new SaveTask(m_context.workspace(), name, dtype);
     task->setAutoDelete(false);
     m_task = task;
     m_savingName = name;
-    m_job = m_context.jobs()->begin(tr("Saving %1").arg(name));
+    m_job = m_context.jobs()->begin(tr("Saving %1").arg(name), [this] { cancelSave(); });
     m_ui->saveProgressBar->setRange(0, 0);
     m_ui->saveProgressBar->show();
     m_ui->cancelSaveButton->show();

@@ -41,6 +41,19 @@ bool UnattendedPrompts::confirm(const QString& title, const QString&, const QStr
     return false;
 }
 
+int UnattendedPrompts::choose(const QString& title, const QString&, const QStringList&, const QString&)
+{
+    logging::ui()->info("not asked, nothing chosen (unattended): {}", title.toStdString());
+    return -1;
+}
+
+int UnattendedPrompts::confirmWithOption(const QString& title, const QString&, const QString&, const QStringList&, int,
+                                         const QString&)
+{
+    logging::ui()->info("not asked, declined (unattended): {}", title.toStdString());
+    return -1;
+}
+
 QString UnattendedPrompts::askOpenFile(const QString& title, const QString&)
 {
     logging::ui()->info("not asked, cancelled (unattended): {}", title.toStdString());

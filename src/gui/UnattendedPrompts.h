@@ -14,6 +14,10 @@ public:
     void showInformation(const QString& title, const QString& message, const QString& details = {}) override;
     bool confirm(const QString& title, const QString& question, const QString& details = {},
                  const QString& acceptText = {}) override;
+    int choose(const QString& title, const QString& question, const QStringList& choices,
+               const QString& details = {}) override;
+    int confirmWithOption(const QString& title, const QString& question, const QString& optionLabel,
+                          const QStringList& options, int current, const QString& acceptText = {}) override;
     QString askOpenFile(const QString& title, const QString& filter = {}) override;
     QString askDirectory(const QString& title) override;
     QString askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter = {}) override;

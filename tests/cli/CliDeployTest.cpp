@@ -218,3 +218,188 @@ TEST_F(CliDeploy, Refresh_MarksModelsTheServerNoLongerHas)
     EXPECT_FALSE(list[0]["present_on_server"].get<bool>());
     EXPECT_EQ(list[0]["status"], "deployed");
 }
+
+// Issue 12: a realistic base and train name gave an 87-character generated name that deploy refused.
+TEST_F(CliDeploy, LongNames_DeployWithAGeneratedNameOfAtMost80Characters)
+{
+    const QString demo = m_ws + QStringLiteral("/demo");
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("add"), demo + QStringLiteral("/base"),
+                   QStringLiteral("--name"), QStringLiteral("qwen2.5-7b-instruct-base01"), QStringLiteral("--template"),
+                   demo + QStringLiteral("/Modelfile.template")})
+                  .exitCode,
+              0);
+    const auto trained = cli({QStringLiteral("trained"), QStringLiteral("add"), demo + QStringLiteral("/adapter"),
+                              QStringLiteral("--base"), QStringLiteral("qwen2.5-7b-instruct-base01"),
+                              QStringLiteral("--train-name"), QStringLiteral("customer-support-v2-final")});
+    ASSERT_EQ(trained.exitCode, 0) << trained.err;
+    const auto save = cli({QStringLiteral("save"), QString::fromStdString(trained.out).trimmed()});
+    ASSERT_EQ(save.exitCode, 0) << save.err;
+    const std::string saved = QString::fromStdString(save.out).trimmed().toStdString();
+    ASSERT_EQ(saved.size() + std::string("_d_0000_q4_K_M").size(), 87U) << saved;
+
+    const auto deploy = cli({QStringLiteral("deploy"), QString::fromStdString(saved)});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const std::string name = QString::fromStdString(deploy.out).trimmed().toStdString();
+    EXPECT_EQ(name.size(), 80U) << name;
+    // The head of the long part, "--" where its middle was, the saved model's suffix and the deploy suffix whole.
+    EXPECT_EQ(name.rfind("qwen2.5-7b-instruct-base01_cu--pport-v2-final_", 0), 0U) << name;
+    const std::string savedSuffix = saved.substr(saved.size() - 7);
+    const std::size_t suffixAt = name.size() - std::string("_s_0000_d_0000_q4_K_M").size();
+    EXPECT_EQ(name.substr(suffixAt, 10), savedSuffix + "_d_") << name;
+    EXPECT_EQ(name.substr(name.size() - 7), "_q4_K_M") << name;
+    EXPECT_TRUE(m_server->model(QString::fromStdString(name)).has_value());
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "deployed");
+    EXPECT_EQ(list[0]["ollama_name"], name);
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+}
+
+TEST_F(CliDeploy, ExistingName_IsRefusedBeforeAnyBlobRequestUnlessReplace)
+{
+    ASSERT_TRUE(m_server->addModel(QStringLiteral("support-bot")));
+    const auto refused =
+        cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("Support-Bot")});
+    EXPECT_EQ(refused.exitCode, 1) << refused.err;
+    EXPECT_EQ(errorLineCount(refused.err), 1) << refused.err;
+    const std::string hostPort = m_server->url().toStdString().substr(std::string("http://").size());
+    EXPECT_NE(refused.err.find(hostPort), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("Support-Bot:latest"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--replace"), std::string::npos) << refused.err;
+    int tags = 0;
+    for (const auto& request : m_server->requests()) {
+        EXPECT_FALSE(request.path.startsWith(QLatin1String("/api/blobs/"))) << request.path.toStdString();
+        EXPECT_NE(request.path, QLatin1String("/api/create"));
+        tags += request.path == QLatin1String("/api/tags") ? 1 : 0;
+    }
+    EXPECT_EQ(tags, 1); // the name was checked against the server's list
+    auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list[0]["status"], "failed");
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+    const std::string digestBefore = m_server->model(QStringLiteral("support-bot"))->at("digest").get<std::string>();
+
+    const auto replaced = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"),
+                               QStringLiteral("Support-Bot"), QStringLiteral("--replace")});
+    ASSERT_EQ(replaced.exitCode, 0) << replaced.err;
+    EXPECT_GT(blobPosts(), 0);
+    EXPECT_NE(m_server->model(QStringLiteral("support-bot"))->at("digest").get<std::string>(), digestBefore);
+    list = records();
+    ASSERT_EQ(list.size(), 2U);
+    for (const auto& record : list) {
+        if (record["status"] == "deployed") {
+            EXPECT_TRUE(record["replaced_existing"].get<bool>());
+        } else {
+            EXPECT_EQ(record["status"], "failed");
+        }
+    }
+}
+
+TEST_F(CliDeploy, Replace_OfANameTheServerLacks_IsAnOrdinaryDeploy)
+{
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--name"), QStringLiteral("fresh-name"),
+                             QStringLiteral("--replace")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const auto list = records();
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_FALSE(list[0]["replaced_existing"].get<bool>());
+}
+
+// Issue 12: a saved model deploys with the template captured at save time, whatever happens to its base afterwards.
+TEST_F(CliDeploy, Snapshot_DeploysTheSaveTimeTemplateAfterSetTemplateAndBothRemovals)
+{
+    const auto saved = card();
+    ASSERT_TRUE(saved.contains("deployment_template")) << saved.dump(2);
+    const auto snapshot = saved["deployment_template"];
+    EXPECT_EQ(snapshot["file"], "deployment_template");
+    EXPECT_EQ(snapshot["base_model"], "demo-llama");
+    EXPECT_NE(snapshot["source_file"].get<std::string>().find("Modelfile.template"), std::string::npos);
+    const fs::path snapshotFile =
+        m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/deployment_template";
+    ASSERT_TRUE(fs::is_regular_file(snapshotFile));
+    bool listed = false;
+    for (const auto& file : saved["files"]) {
+        if (file["path"] == "deployment_template") {
+            listed = true;
+            EXPECT_EQ(file["sha256"], snapshot["sha256"]);
+            EXPECT_EQ(file["size"].get<std::uint64_t>(), fs::file_size(snapshotFile));
+        }
+    }
+    EXPECT_TRUE(listed);
+    EXPECT_EQ(cli({QStringLiteral("verify"), m_saved}).exitCode, 0);
+    EXPECT_NE(cli({QStringLiteral("show"), m_saved}).out.find("Captured at save time"), std::string::npos);
+
+    // The base gets another template: --template-from base takes it, the default keeps the snapshot.
+    const QString other = m_dir.path() + QStringLiteral("/other.template");
+    {
+        std::ofstream out(other.toStdString());
+        out << "TEMPLATE \"\"\"OTHER {{ .Prompt }}\"\"\"\nSYSTEM \"\"\"Other system.\"\"\"\n";
+    }
+    ASSERT_EQ(
+        cli({QStringLiteral("base"), QStringLiteral("set-template"), QStringLiteral("demo-llama"), other}).exitCode, 0);
+    auto deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("base"),
+                       QStringLiteral("--name"), QStringLiteral("from-base")});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    EXPECT_EQ((*m_server->lastCreateRequest())["template"], "OTHER {{ .Prompt }}");
+    EXPECT_EQ((*m_server->lastCreateRequest())["system"], "Other system.");
+
+    const auto trainedName = saved["trained_model"]["name"].get<std::string>();
+    ASSERT_EQ(cli({QStringLiteral("trained"), QStringLiteral("remove"), QString::fromStdString(trainedName)}).exitCode,
+              0);
+    ASSERT_EQ(cli({QStringLiteral("base"), QStringLiteral("remove"), QStringLiteral("demo-llama")}).exitCode, 0);
+    deploy = cli({QStringLiteral("deploy"), m_saved});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    const auto create = m_server->lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_NE((*create)["template"].get<std::string>().find(".Messages"), std::string::npos);
+    EXPECT_EQ((*create)["system"], "You are a helpful assistant.");
+    EXPECT_EQ((*create)["parameters"]["num_ctx"], 2048);
+    EXPECT_FALSE((*create)["files"].contains("deployment_template")); // ours, never uploaded
+
+    // With the base gone, only the snapshot (or a file) can say how to prompt the model.
+    deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("base")});
+    EXPECT_EQ(deploy.exitCode, 1);
+    EXPECT_EQ(errorLineCount(deploy.err), 1) << deploy.err;
+    EXPECT_NE(deploy.err.find("no longer registered"), std::string::npos) << deploy.err;
+    deploy = cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--template-from"), QStringLiteral("nowhere")});
+    EXPECT_EQ(deploy.exitCode, 2) << deploy.err;
+}
+
+TEST_F(CliDeploy, Snapshot_ChangedOnDiskIsRefusedBeforeAnyRequest)
+{
+    {
+        std::ofstream out(m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/deployment_template",
+                          std::ios::app);
+        out << "PARAMETER temperature 2\n";
+    }
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved});
+    EXPECT_EQ(deploy.exitCode, 1);
+    EXPECT_EQ(errorLineCount(deploy.err), 1) << deploy.err;
+    EXPECT_NE(deploy.err.find("deployment_template differs"), std::string::npos) << deploy.err;
+    EXPECT_TRUE(m_server->requests().isEmpty());
+}
+
+// A model saved before snapshots existed: no deployment_template in its card or folder.
+TEST_F(CliDeploy, NoSnapshot_DeploysWithTheBaseTemplateAndTheCardSaysSo)
+{
+    const std::string folder = m_ws.toStdString() + "/saved_models/" + m_saved.toStdString();
+    nlohmann::json old = card();
+    old.erase("deployment_template");
+    old["schema_version"] = "1.0";
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& file : old["files"]) {
+        if (file["path"] != "deployment_template") {
+            files.push_back(file);
+        }
+    }
+    old["files"] = files;
+    fs::remove(folder + "/deployment_template");
+    std::ofstream(folder + "/model_card.json") << old.dump(2) << "\n";
+
+    EXPECT_NE(cli({QStringLiteral("show"), m_saved}).out.find("No Deployment Template File was captured"),
+              std::string::npos);
+    const auto deploy = cli({QStringLiteral("deploy"), m_saved});
+    ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+    EXPECT_NE(deploy.err.find("has no template snapshot"), std::string::npos) << deploy.err;
+    EXPECT_NE((*m_server->lastCreateRequest())["template"].get<std::string>().find(".Messages"), std::string::npos);
+}

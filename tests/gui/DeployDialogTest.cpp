@@ -3,6 +3,9 @@
 #include "GuiFixtures.h"
 #include "RecordingPrompts.h"
 #include "deepext/base/Workspace.h"
+#include "deepext/merge/MergeTypes.h"
+#include "deepext/workflow/ModelRegistration.h"
+#include "deepext/workflow/SaveOperation.h"
 #include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/DeployedModelsPage.h"
@@ -56,6 +59,34 @@ protected:
                        child<QPushButton>(dialog, "deployButton")->isEnabled();
             },
             10000));
+    }
+
+    // Clicks Deploy and waits until the dialog is no longer deploying (or asking).
+    bool clickDeployAndWait(DeployDialog& dialog, bool* ok = nullptr)
+    {
+        bool finished = false;
+        const auto connection = QObject::connect(&dialog, &DeployDialog::deployFinished, &dialog, [&](bool result) {
+            finished = true;
+            if (ok) {
+                *ok = result;
+            }
+        });
+        QTest::mouseClick(child<QPushButton>(dialog, "deployButton"), Qt::LeftButton);
+        const bool ended = QTest::qWaitFor([&] { return finished || !dialog.isDeploying(); }, 60000);
+        QObject::disconnect(connection);
+        return ended;
+    }
+
+    int blobOrCreateRequests() const
+    {
+        int count = 0;
+        for (const auto& request : m_server.requests()) {
+            count +=
+                request.path.startsWith(QLatin1String("/api/blobs/")) || request.path == QLatin1String("/api/create")
+                    ? 1
+                    : 0;
+        }
+        return count;
     }
 
     QTemporaryDir m_dir;
@@ -143,8 +174,10 @@ TEST_F(DeployDialogTest, Name_ValidatedAsTyped)
 
 TEST_F(DeployDialogTest, Template_MissingIsExplainedAndAutodetectUnlocksDeploy)
 {
+    // A model saved while its base had no Deployment Template File has no snapshot either.
     m_workspace.setBaseTemplate("demo-llama", "", "");
-    DeployDialog dialog(m_context, m_saved);
+    const QString saved = QString::fromStdString(test::seedDemoAndSave(m_workspace));
+    DeployDialog dialog(m_context, saved);
     dialog.show();
     ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.isResolved(); }, 10000));
     auto* autodetect = child<QCheckBox>(dialog, "autodetectTemplateCheckBox");
@@ -152,7 +185,10 @@ TEST_F(DeployDialogTest, Template_MissingIsExplainedAndAutodetectUnlocksDeploy)
     EXPECT_TRUE(child<QLabel>(dialog, "noTemplateLabel")->isVisible());
     EXPECT_FALSE(child<QPushButton>(dialog, "deployButton")->isEnabled());
     QTest::mouseClick(autodetect, Qt::LeftButton, {}, QPoint(5, autodetect->height() / 2));
-    EXPECT_TRUE(QTest::qWaitFor([&] { return child<QPushButton>(dialog, "deployButton")->isEnabled(); }, 10000));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return child<QPushButton>(dialog, "deployButton")->isEnabled(); }, 10000))
+        << child<QLabel>(dialog, "noTemplateLabel")->text().toStdString() << " | "
+        << child<QLineEdit>(dialog, "ollamaNameLineEdit")->text().toStdString() << " | "
+        << child<QLabel>(dialog, "nameErrorLabel")->text().toStdString();
     EXPECT_TRUE(child<QPlainTextEdit>(dialog, "templatePlainTextEdit")->toPlainText().isEmpty());
 }
 
@@ -182,4 +218,181 @@ TEST_F(DeployDialogTest, Format_GgufChoiceDeploysTheSavedModelsGgufFile)
     EXPECT_TRUE(child<QPlainTextEdit>(dialog, "statusLinesPlainTextEdit")
                     ->toPlainText()
                     .contains(QStringLiteral("parsing GGUF")));
+}
+
+TEST_F(DeployDialogTest, Name_DeployComesOnTheMomentATypedNameIsValid)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
+    auto* deploy = child<QPushButton>(dialog, "deployButton");
+    auto* reason = child<QLabel>(dialog, "nameErrorLabel");
+    nameEdit->selectAll();
+    QTest::keyClick(nameEdit, Qt::Key_Backspace);
+    EXPECT_FALSE(deploy->isEnabled());
+    EXPECT_TRUE(reason->text().contains(QStringLiteral("empty"))) << reason->text().toStdString();
+    QTest::keyClicks(nameEdit, QString(81, QLatin1Char('x')));
+    EXPECT_FALSE(deploy->isEnabled());
+    EXPECT_TRUE(reason->text().contains(QStringLiteral("at most 80"))) << reason->text().toStdString();
+    QTest::keyClick(nameEdit, Qt::Key_Backspace); // 80: valid, enabled at once (no round trip needed)
+    EXPECT_TRUE(reason->text().isEmpty()) << reason->text().toStdString();
+    EXPECT_TRUE(deploy->isEnabled());
+    nameEdit->selectAll();
+    QTest::keyClicks(nameEdit, QStringLiteral("my-model:"));
+    EXPECT_TRUE(reason->text().contains(QStringLiteral("not valid"))) << reason->text().toStdString();
+    EXPECT_FALSE(deploy->isEnabled());
+    QTest::keyClicks(nameEdit, QStringLiteral("v1"));
+    EXPECT_TRUE(reason->text().isEmpty()) << reason->text().toStdString();
+    EXPECT_TRUE(deploy->isEnabled());
+}
+
+// Issue 12: these names gave an 87-character default that the dialog could not deploy.
+TEST_F(DeployDialogTest, LongNames_TheGeneratedDefaultFitsAndDeploys)
+{
+    const std::string demo = m_workspace.root() + "/demo";
+    ModelRegistration registration(m_workspace);
+    registration.addBaseModel(demo + "/base", "qwen2.5-7b-instruct-base01", "Qwen (demo weights)",
+                              demo + "/Modelfile.template");
+    const auto trained =
+        registration.addTrainedModel(demo + "/adapter", "qwen2.5-7b-instruct-base01", "customer-support-v2-final");
+    const std::atomic_bool cancel{false};
+    const QString saved = QString::fromStdString(
+        SaveOperation::save(m_workspace, trained.name, OutputDtype::Auto, 2, {}, cancel).savedName);
+
+    DeployDialog dialog(m_context, saved);
+    prepare(dialog);
+    const QString name = child<QLineEdit>(dialog, "ollamaNameLineEdit")->text();
+    EXPECT_EQ(name.size(), 80) << name.toStdString();
+    // no_quantization leaves 48 of the trained name: its first 24, "--", its last 24.
+    EXPECT_TRUE(name.startsWith(QStringLiteral("qwen2.5-7b-instruct-base--t-v2-final_"))) << name.toStdString();
+    EXPECT_TRUE(name.endsWith(QStringLiteral("_no_quantization"))) << name.toStdString();
+    EXPECT_TRUE(child<QLabel>(dialog, "nameErrorLabel")->text().isEmpty());
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(m_server.model(name).has_value());
+}
+
+TEST_F(DeployDialogTest, ExistingName_AsksBeforeReplacing)
+{
+    ASSERT_TRUE(m_server.addModel(QStringLiteral("support-bot")));
+    m_server.clearRequests();
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
+    nameEdit->selectAll();
+    QTest::keyClicks(nameEdit, QStringLiteral("Support-Bot"));
+    ASSERT_TRUE(child<QPushButton>(dialog, "deployButton")->isEnabled());
+
+    // Declined: nothing is written, nothing uploaded, and the dialog says why.
+    m_prompts.queueConfirm(false);
+    ASSERT_TRUE(clickDeployAndWait(dialog));
+    ASSERT_EQ(m_prompts.count(QStringLiteral("confirm")), 1);
+    EXPECT_TRUE(m_prompts.texts(QStringLiteral("confirm")).front().contains(QStringLiteral("Support-Bot:latest")));
+    EXPECT_TRUE(m_workspace.deployments().empty());
+    EXPECT_EQ(blobOrCreateRequests(), 0);
+    EXPECT_TRUE(child<QLabel>(dialog, "phaseLabel")->text().contains(QStringLiteral("already exists")));
+    EXPECT_TRUE(child<QPushButton>(dialog, "deployButton")->isEnabled());
+
+    // Accepted: the model is replaced and the record says so.
+    m_prompts.queueConfirm(true);
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(m_prompts.count(QStringLiteral("confirm")), 2);
+    const auto records = m_workspace.deployments();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, DeploymentStatus::Deployed);
+    EXPECT_TRUE(records[0].replacedExisting);
+    EXPECT_GT(blobOrCreateRequests(), 0);
+}
+
+TEST_F(DeployDialogTest, FreshTypedName_DeploysWithoutAsking)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
+    nameEdit->selectAll();
+    QTest::keyClicks(nameEdit, QStringLiteral("brand-new"));
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(m_prompts.count(QStringLiteral("confirm")), 0);
+    ASSERT_EQ(m_workspace.deployments().size(), 1u);
+    EXPECT_FALSE(m_workspace.deployments()[0].replacedExisting);
+}
+
+TEST_F(DeployDialogTest, ServerStatus_SaysAtOnceWhetherTheServerAnswersAndItsVersion)
+{
+    DeployDialog dialog(m_context, m_saved);
+    dialog.show();
+    auto* status = child<QLabel>(dialog, "serverStatusLabel");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return status->text().contains(m_server.version()); }, 10000))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("running"))) << status->text().toStdString();
+    EXPECT_TRUE(m_prompts.texts(QStringLiteral("error")).isEmpty());
+}
+
+TEST_F(DeployDialogTest, ServerStatus_SaysWhenTheServerDoesNotAnswer)
+{
+    m_server.close(); // nothing listens at the environment's URL any more
+    DeployDialog dialog(m_context, m_saved);
+    dialog.show();
+    auto* status = child<QLabel>(dialog, "serverStatusLabel");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return status->text().contains(QStringLiteral("does not answer")); }, 20000))
+        << status->text().toStdString();
+    EXPECT_TRUE(status->text().contains(QStringLiteral("127.0.0.1"))) << status->text().toStdString();
+}
+
+TEST_F(DeployDialogTest, Preview_ShowsTheWholeModelfileThatWillBeSent)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
+    const QString text = preview->toPlainText();
+    EXPECT_TRUE(text.startsWith(QStringLiteral("TEMPLATE \"\"\""))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("SYSTEM \"\"\"You are a helpful assistant.\"\"\""))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER stop <|eot_id|>"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER stop <|end_of_text|>"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("PARAMETER temperature 0.7"))) << text.toStdString();
+
+    // A typed system prompt replaces the template file's in what will be sent.
+    QTest::keyClicks(child<QPlainTextEdit>(dialog, "systemPlainTextEdit"), QStringLiteral("Answer briefly."));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return preview->toPlainText().contains(QStringLiteral("SYSTEM \"\"\"Answer briefly.\"\"\"")); }, 10000))
+        << preview->toPlainText().toStdString();
+    EXPECT_FALSE(preview->toPlainText().contains(QStringLiteral("helpful assistant")));
+}
+
+TEST_F(DeployDialogTest, Template_BaseChangedSinceTheSave_OffersTheBasesCurrentOne)
+{
+    {
+        DeployDialog unchanged(m_context, m_saved);
+        prepare(unchanged);
+        EXPECT_FALSE(child<QCheckBox>(unchanged, "useBaseTemplateCheckBox")->isVisible())
+            << "the base's template is the snapshot's: nothing to offer";
+    }
+    m_workspace.setBaseTemplate("demo-llama", "TEMPLATE \"\"\"{{ .Prompt }} (edited after the save)\"\"\"\n",
+                                "/elsewhere/edited.Modelfile");
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    auto* useBase = child<QCheckBox>(dialog, "useBaseTemplateCheckBox");
+    auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
+    ASSERT_TRUE(useBase->isVisible());
+    EXPECT_FALSE(useBase->isChecked()) << "the snapshot is the default";
+    EXPECT_FALSE(preview->toPlainText().contains(QStringLiteral("edited after the save")));
+    EXPECT_TRUE(child<QLabel>(dialog, "templateSourceLabel")->text().contains(QStringLiteral("snapshot")));
+
+    QTest::mouseClick(useBase, Qt::LeftButton, {}, QPoint(5, useBase->height() / 2));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return preview->toPlainText().contains(QStringLiteral("edited after the save")); }, 10000))
+        << preview->toPlainText().toStdString();
+    EXPECT_TRUE(child<QLabel>(dialog, "templateSourceLabel")->text().contains(QStringLiteral("edited.Modelfile")));
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    const auto create = m_server.lastCreateRequest();
+    ASSERT_TRUE(create.has_value());
+    EXPECT_NE(create->value("template", std::string()).find("edited after the save"), std::string::npos)
+        << create->dump();
 }

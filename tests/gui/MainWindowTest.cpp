@@ -95,7 +95,7 @@ TEST_F(MainWindowTest, Shortcuts_FilterDeleteAndRefresh)
     window.findChild<QWidget*>(QStringLiteral("savedModelsListView"))->setFocus();
     m_prompts.queueConfirm(false);
     QTest::keyClick(&window, Qt::Key_Delete);
-    ASSERT_EQ(m_prompts.count(QStringLiteral("confirm")), 1);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 1; }, 5000));
     EXPECT_TRUE(m_prompts.texts(QStringLiteral("confirm"))[0].contains(QStringLiteral("one_s_0001")));
 
     // F5 reads the workspace again (here: a model the watcher has not reported yet is also fine).

@@ -30,6 +30,36 @@ bool RecordingPrompts::confirm(const QString& title, const QString& question, co
     return answer;
 }
 
+int RecordingPrompts::choose(const QString& title, const QString& question, const QStringList& choices,
+                             const QString& details)
+{
+    m_messages.push_back({QStringLiteral("choose"),
+                          title + QLatin1Char('\n') + question + QLatin1Char('\n') + choices.join(QLatin1Char('|')),
+                          details});
+    if (m_choices.empty()) {
+        return -1;
+    }
+    const int answer = m_choices.front();
+    m_choices.pop_front();
+    return answer;
+}
+
+int RecordingPrompts::confirmWithOption(const QString& title, const QString& question, const QString& optionLabel,
+                                        const QStringList& options, int current, const QString& acceptText)
+{
+    offeredOptions << options;
+    if (!confirm(title, question + QLatin1Char('\n') + optionLabel + QLatin1Char(' ') + options.value(current), {},
+                 acceptText)) {
+        return -1;
+    }
+    if (m_options.empty()) {
+        return current;
+    }
+    const int answer = m_options.front();
+    m_options.pop_front();
+    return answer;
+}
+
 QString RecordingPrompts::askOpenFile(const QString& title, const QString& filter)
 {
     Q_UNUSED(filter);

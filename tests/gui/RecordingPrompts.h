@@ -2,6 +2,7 @@
 
 #include "gui/IUserPrompts.h"
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -16,7 +17,7 @@ class RecordingPrompts final : public IUserPrompts
 public:
     struct Message
     {
-        QString kind; // error | warning | information | confirm
+        QString kind; // error | warning | information | confirm (also confirmWithOption) | choose
         QString text;
         QString details;
     };
@@ -26,12 +27,22 @@ public:
     void showInformation(const QString& title, const QString& message, const QString& details = {}) override;
     bool confirm(const QString& title, const QString& question, const QString& details = {},
                  const QString& acceptText = {}) override;
+    int choose(const QString& title, const QString& question, const QStringList& choices,
+               const QString& details = {}) override;
+    int confirmWithOption(const QString& title, const QString& question, const QString& optionLabel,
+                          const QStringList& options, int current, const QString& acceptText = {}) override;
     QString askOpenFile(const QString& title, const QString& filter = {}) override;
     QString askDirectory(const QString& title) override;
     QString askSaveFile(const QString& title, const QString& suggestedPath, const QString& filter = {}) override;
 
     // Answers, consumed in order; when none is queued, confirm() answers `defaultConfirm`.
     void queueConfirm(bool answer) { m_confirms.push_back(answer); }
+    // choose() answers the queued index, else -1 (closed without a choice).
+    void queueChoice(int index) { m_choices.push_back(index); }
+    // confirmWithOption(): whether it is accepted comes from the confirm queue, the option from this one (else the
+    // current option stays). Each offered option list is kept in offeredOptions.
+    void queueOption(int index) { m_options.push_back(index); }
+    QList<QStringList> offeredOptions;
     void queueFile(const QString& path) { m_files.push_back(path); }
     void queueDirectory(const QString& path) { m_directories.push_back(path); }
     void queueSaveFile(const QString& path) { m_saveFiles.push_back(path); }
@@ -45,6 +56,8 @@ public:
 private:
     std::deque<Message> m_messages;
     std::deque<bool> m_confirms;
+    std::deque<int> m_choices;
+    std::deque<int> m_options;
     std::deque<QString> m_files;
     std::deque<QString> m_directories;
     std::deque<QString> m_saveFiles;

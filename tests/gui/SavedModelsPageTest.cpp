@@ -54,7 +54,9 @@ TEST_F(SavedModelsPageTest, Delete_ConfirmedRemovesDirectoryAndKeepsDeploymentRe
     m_prompts.queueConfirm(true);
     QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("deleteButton")), Qt::LeftButton);
 
-    // The confirmation named the model, its folder and that deployments stay; the entry went at once.
+    // The confirmation (once the deployment records are read) named the model, its folder and that deployments
+    // stay; the entry went at once.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 1; }, 5000));
     const QStringList confirms = m_prompts.texts(QStringLiteral("confirm"));
     ASSERT_EQ(confirms.size(), 1);
     EXPECT_TRUE(confirms[0].contains(QStringLiteral("gone_s_0002")));
@@ -82,7 +84,7 @@ TEST_F(SavedModelsPageTest, Delete_DeclinedKeepsEverything)
     page.selectModel(QStringLiteral("stay_s_0001"));
     m_prompts.queueConfirm(false);
     QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("deleteButton")), Qt::LeftButton);
-    EXPECT_EQ(m_prompts.count(QStringLiteral("confirm")), 1);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 1; }, 5000));
     EXPECT_EQ(page.model()->rowCount(), 1);
     EXPECT_TRUE(fs::exists(path));
 }

@@ -40,6 +40,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace deepext;
@@ -161,17 +162,23 @@ TEST_F(WindowComfortsTest, EveryPage_CardPaneWithNameCopyAndNoHorizontalScrollBa
                 open->click();
             }
         }
-        // The Saved Models card: a hash per file, a badge per deployment.
+        // The Saved Models card: a hash per file (the template snapshot among them) and the snapshot's own in its
+        // Deployment template section, a badge per deployment.
         auto* saved = window.findChild<CardPane*>(QStringLiteral("cardPane"));
-        EXPECT_EQ(saved->findChildren<QLineEdit*>(QStringLiteral("cardHashEdit")).size(), 5);
+        EXPECT_EQ(saved->findChildren<QLineEdit*>(QStringLiteral("cardHashEdit")).size(), 7);
         QStringList badges;
         for (const StatusBadge* badge : saved->findChildren<StatusBadge*>()) {
             badges << badge->status();
         }
         badges.sort();
         EXPECT_EQ(badges, (QStringList{QStringLiteral("deployed"), QStringLiteral("failed")}));
-        // The base model's folder and the adapter's were opened, nothing else.
-        EXPECT_EQ(opened.size(), 4); // base: its folder; trained: the adapter; saved: base and adapter
+        // The base model's folder and the adapter's were opened, and the folder of the file the template snapshot
+        // came from (demo/Modelfile.template); nothing else.
+        EXPECT_EQ(opened.size(), 5); // base: its folder; trained: the adapter; saved: base, adapter, template's folder
+        EXPECT_EQ(std::count_if(opened.begin(), opened.end(),
+                                [](const QString& folder) { return folder.endsWith(QStringLiteral("/demo")); }),
+                  1)
+            << opened.join(QLatin1Char(' ')).toStdString();
         EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
     }
 }
@@ -223,10 +230,11 @@ TEST_F(WindowComfortsTest, SavedModelsContextMenu_OffersTheActionsAndRunsThePage
     // Delete asks exactly what the Delete button asks (declined here).
     m_prompts.queueConfirm(false);
     choose("deleteContextAction");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 1; }, 5000));
     m_prompts.queueConfirm(false);
     QTest::mouseClick(page.findChild<QAbstractButton*>(QStringLiteral("deleteButton")), Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_prompts.count(QStringLiteral("confirm")) == 2; }, 5000));
     const QStringList confirms = m_prompts.texts(QStringLiteral("confirm"));
-    ASSERT_EQ(confirms.size(), 2);
     EXPECT_EQ(confirms[0], confirms[1]);
     EXPECT_TRUE(confirms[0].contains(m_saved));
 

@@ -49,6 +49,12 @@ public:
     }
     void showInformation(const QString&, const QString&, const QString&) override {}
     bool confirm(const QString&, const QString&, const QString&, const QString&) override { return false; }
+    int choose(const QString&, const QString&, const QStringList&, const QString&) override { return -1; }
+    int confirmWithOption(const QString&, const QString&, const QString&, const QStringList&, int,
+                          const QString&) override
+    {
+        return -1;
+    }
     QString askOpenFile(const QString&, const QString&) override { return {}; }
     QString askDirectory(const QString&) override { return {}; }
     QString askSaveFile(const QString&, const QString&, const QString&) override { return {}; }

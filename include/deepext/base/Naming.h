@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -14,7 +15,13 @@ std::string checkTechnicalName(const std::string& name, const std::string& what 
 std::string trainedName(const std::string& baseTechnicalName, const std::string& trainName, const std::string& yyyymmdd,
                         const std::string& uuid);
 std::string savedName(const std::string& trainedName, const std::string& uuid);
-std::string deployedName(const std::string& savedName, const std::string& uuid, const std::string& quantization);
+// The longest deployed name we generate (Ollama's limit on a model part, and OllamaName::MaxLength).
+constexpr std::size_t MaxDeployedNameLength = 80;
+// <saved>_d_<4hex>_<quantization>, always a valid Ollama model name of at most maxLength characters: characters
+// Ollama refuses become '-', and a name that would be too long keeps the saved model's "_s_<4hex>" and the deploy
+// suffix whole and trims the middle of the part before them, keeping its first and last halves joined by "--".
+std::string deployedName(const std::string& savedName, const std::string& uuid, const std::string& quantization,
+                         std::size_t maxLength = MaxDeployedNameLength);
 
 // Today's local calendar date as YYYYMMDD.
 std::string localDateStamp();

@@ -76,6 +76,7 @@ struct DeploymentRecord
     std::int64_t pid = 0;
     bool presentOnServer = true; // from the last --refresh
     std::string refreshedAt;
+    bool replacedExisting = false; // the server had a model of this name and the user chose to replace it
 };
 
 void to_json(nlohmann::json& j, const BaseModelRecord& r);

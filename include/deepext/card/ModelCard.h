@@ -29,6 +29,22 @@ struct CardInputs
     std::string trainName;
     std::string adapterDirectory;
     MergeResult merge;
+    // The base model's Deployment Template File as registered when saving (empty: it had none), and its file.
+    std::string baseTemplateText;
+    std::string baseTemplateSource;
+};
+
+// The base's Deployment Template File captured into the saved model's folder at save time, so the model deploys
+// the same whatever later happens to the base's registration.
+struct DeploymentTemplateSnapshot
+{
+    static constexpr const char* kFileName = "deployment_template";
+
+    std::string file; // relative to the model folder (kFileName), also listed in the manifest
+    std::string sha256;
+    std::uint64_t size = 0;
+    std::string baseTechnicalName; // the base model it was captured from
+    std::string sourceFile;        // the file that base's template was read from when registered
 };
 
 struct TrainedModelFacts
@@ -60,7 +76,7 @@ struct ModelCard
 {
     // Major: a reader refuses a larger one. Minor: additions a reader of the same major may ignore.
     static constexpr int kSchemaMajor = 1;
-    static constexpr int kSchemaMinor = 2; // 1.2: gguf_exports
+    static constexpr int kSchemaMinor = 2; // 1.1: deployment_template; 1.2: gguf_exports
     static std::string currentSchemaVersion();
 
     std::string schemaVersion; // as read (a built card: the current one; a card without one: "0.0")
@@ -75,6 +91,8 @@ struct ModelCard
     std::optional<std::uint64_t> totalSize;
     std::vector<GgufExportRecord> ggufExports; // oldest first
     std::vector<std::string> notes;
+    // None: saved before snapshots existed, or its base had no Deployment Template File then.
+    std::optional<DeploymentTemplateSnapshot> deploymentTemplate;
     nlohmann::json unknownFields = nlohmann::json::object(); // from a newer minor version, written back as read
 
     // Reads every source; never throws (a source that fails becomes a note).

@@ -41,6 +41,7 @@ struct PreflightDecision
     std::optional<OllamaVersion> version; // once the server's version is known (invalid when it is no version)
     DeployFormat format = DeployFormat::Safetensors; // once the server's version is known (DeployFormatChooser)
     QString formatReason;
+    bool replacesExisting = false; // checkCollision: the server has the name and the request says replace
 
     bool ok() const { return error.isEmpty(); }
 };
@@ -62,6 +63,13 @@ public:
     // serverDisplay names the server in messages. `decision` must be ok().
     static PreflightDecision checkServer(PreflightDecision decision, const std::string& versionText,
                                          const QString& serverDisplay);
+
+    // The name against the server's models (`tags`: the /api/tags body) and our records, before any blob request:
+    // a generated name that is taken gets a fresh deploy suffix (a warning says so); a typed one the server has is
+    // an error naming the server and the model unless request.replaceExisting (then replacesExisting is set); a
+    // name another deploy is creating is an error. `decision` must be ok().
+    static PreflightDecision checkCollision(PreflightDecision decision, const nlohmann::json& tags,
+                                            const QString& serverDisplay);
 
     // The create API generation of a version; an invalid version counts as current (JsonFiles).
     static CreateApi createApiOf(const OllamaVersion& version);

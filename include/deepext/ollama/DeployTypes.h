@@ -43,6 +43,13 @@ struct DeployRequest
     // The architectures the GGUF export can write (config.json names); the gguf layer knows them, the caller passes
     // them in. Empty: GGUF is not an option.
     std::vector<std::string> ggufArchitectures;
+    // The name against what exists (DeployPreflight::checkCollision): a typed name that the server already has is
+    // replaced only when replaceExisting; a generated one (generatedFrom: the saved model it was made from) gets
+    // a fresh deploy suffix instead, also when one of recordedNames (our records for this server) has it.
+    bool replaceExisting = false;
+    std::string generatedFrom;
+    std::vector<std::string> recordedNames;
+    std::vector<std::string> busyNames; // names a deploy to this server is creating right now: never reused
 };
 
 struct DeployOutcome
@@ -59,10 +66,11 @@ struct DeployOutcome
     std::string message;
     // Failed: context for message (which server, which step) when message is the server's own text.
     std::string details;
-    std::string modelName;     // the Ollama name as sent
-    std::string modelDigest;   // from /api/tags: 64 hex characters, empty when it could not be read
-    std::string serverVersion; // from /api/version
-    std::string format;        // "safetensors" or "gguf" once decided, else empty
+    std::string modelName;         // the Ollama name as sent (a generated one redrawn on a collision)
+    bool replacedExisting = false; // the server had a model of that name, replaced as asked
+    std::string modelDigest;       // from /api/tags: 64 hex characters, empty when it could not be read
+    std::string serverVersion;     // from /api/version
+    std::string format;            // "safetensors" or "gguf" once decided, else empty
     std::uint64_t bytesUploaded = 0;
     int blobsUploaded = 0;
     int blobsSkipped = 0; // already on the server

@@ -28,7 +28,7 @@ public:
     enum class Phase
     {
         Idle,
-        Preflight,     // local checks, then the server's version and the format
+        Preflight,     // local checks, then the server's version, models (the name) and the format
         PreparingGguf, // the caller writes (or reuses) the GGUF file
         CheckingBlobs, // HEAD every blob
         Uploading,     // POST the missing ones
@@ -89,6 +89,7 @@ private:
     void runPreflight();
     bool checkRequestLocally();
     void onVersion(const OllamaResult& result);
+    void onTags(const OllamaResult& result);
     void checkBlobs();
     void headNext();
     void startUploads();

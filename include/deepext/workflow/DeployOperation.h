@@ -25,6 +25,14 @@ class Deployer;
 struct DeployOutcome;
 } // namespace ollama
 
+// Where a deploy takes its template from when no --template FILE is given.
+enum class TemplateFrom
+{
+    Snapshot, // the saved model's own snapshot (the base's Deployment Template File at save time); the base's when
+              // it has none (saved before snapshots)
+    Base,     // the base model's Deployment Template File as registered now
+};
+
 struct DeployOptions
 {
     std::string environment; // a configured environment's name; empty: --url, else the default, else OLLAMA_HOST
@@ -33,10 +41,12 @@ struct DeployOptions
     std::string ollamaName;              // empty: <saved>_d_<4hex>_<quant>
     std::string system;                  // overrides the template file's SYSTEM
     std::vector<std::string> parameters; // "KEY=VALUE", merged over the template file's PARAMETERs
-    std::string templateFile;            // overrides the base model's Deployment Template File
-    bool autodetectTemplate = false;     // let Ollama take the template from tokenizer_config.json
-    std::string format = "auto";         // auto | safetensors | gguf (DeployFormatChooser)
-    std::string ggufType = "auto";       // a GGUF deploy's file: auto | f32 | f16 | bf16 | q8_0
+    std::string templateFile;            // overrides the snapshot and the base model's Deployment Template File
+    TemplateFrom templateFrom = TemplateFrom::Snapshot;
+    bool autodetectTemplate = false; // let Ollama take the template from tokenizer_config.json
+    bool replaceExisting = false;    // a model of that name on the server may be replaced (--replace)
+    std::string format = "auto";     // auto | safetensors | gguf (DeployFormatChooser)
+    std::string ggufType = "auto";   // a GGUF deploy's file: auto | f32 | f16 | bf16 | q8_0
 };
 
 // What would be sent, resolved before anything touches the network (the deploy dialog previews it).
@@ -48,12 +58,17 @@ struct ResolvedDeployment
     std::string environment;
     std::string caFile;
     std::string ollamaName;
+    bool nameGenerated = false; // ollamaName was generated: a collision draws a fresh deploy suffix
+    bool replaceExisting = false;
+    std::vector<std::string> recordedNames; // names our records hold on this server
+    std::vector<std::string> busyNames;     // names deploys to this server are creating now
     std::string deployUuid;
     std::string quantization;
-    std::string format;         // as asked: auto, safetensors or gguf (the server's version decides auto)
-    std::string ggufType;       // the GGUF file's type if it goes as GGUF: auto, f32, f16, bf16 or q8_0
-    std::string templateText;   // the template that will be sent (empty with autodetect)
-    std::string templateSource; // where it comes from
+    std::string format;               // as asked: auto, safetensors or gguf (the server's version decides auto)
+    std::string ggufType;             // the GGUF file's type if it goes as GGUF: auto, f32, f16, bf16 or q8_0
+    std::string templateText;         // the template that will be sent (empty with autodetect)
+    std::string templateSource;       // where it comes from
+    bool baseTemplateDiffers = false; // the snapshot is sent, and the base's current Deployment Template File differs
     std::string system;
     nlohmann::json parameters = nlohmann::json::object();
     std::string license;

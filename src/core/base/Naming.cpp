@@ -15,6 +15,40 @@ bool isNameChar(unsigned char c)
     return std::isalnum(c) || c == '.' || c == '_' || c == '-';
 }
 
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+// Length of a trailing "_s_<4 hex>" (a saved model's own suffix), else 0.
+std::size_t savedSuffixLength(const std::string& saved)
+{
+    constexpr std::size_t length = 7;
+    if (saved.size() <= length || saved.compare(saved.size() - length, 3, "_s_") != 0) {
+        return 0;
+    }
+    for (std::size_t i = saved.size() - 4; i < saved.size(); ++i) {
+        if (!isHexDigit(saved[i])) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+// Ollama's model part: [A-Za-z0-9_][A-Za-z0-9_.-]*.
+std::string ollamaSafe(std::string text)
+{
+    for (char& c : text) {
+        if (!isNameChar(static_cast<unsigned char>(c))) {
+            c = '-';
+        }
+    }
+    if (!text.empty() && !std::isalnum(static_cast<unsigned char>(text.front())) && text.front() != '_') {
+        text.front() = '_';
+    }
+    return text;
+}
+
 } // namespace
 
 std::string checkTechnicalName(const std::string& name, const std::string& what)
@@ -57,9 +91,27 @@ std::string savedName(const std::string& trained, const std::string& uuid)
     return trained + "_s_" + shortHex(uuid);
 }
 
-std::string deployedName(const std::string& saved, const std::string& uuid, const std::string& quantization)
+std::string deployedName(const std::string& saved, const std::string& uuid, const std::string& quantization,
+                         std::size_t maxLength)
 {
-    return saved + "_d_" + shortHex(uuid) + "_" + quantization;
+    const std::string deploySuffix = ollamaSafe("_d_" + shortHex(uuid) + "_" + quantization);
+    const std::size_t kept = savedSuffixLength(saved);
+    const std::string savedSuffix = saved.substr(saved.size() - kept);
+    std::string longPart = ollamaSafe(saved.substr(0, saved.size() - kept));
+    const std::string marker = "--";
+    const std::size_t fixed = savedSuffix.size() + deploySuffix.size();
+    if (fixed + longPart.size() > maxLength) {
+        if (maxLength < fixed + marker.size() + 2) {
+            throw Error("cannot make a deployed name of at most " + std::to_string(maxLength) + " characters for " +
+                        saved + "; give a name");
+        }
+        // Both ends tell models apart: the head names the base, the tail holds the train name, date and UUID.
+        const std::size_t budget = maxLength - fixed - marker.size();
+        const std::size_t tail = budget / 2;
+        const std::size_t head = budget - tail;
+        longPart = longPart.substr(0, head) + marker + longPart.substr(longPart.size() - tail);
+    }
+    return longPart + savedSuffix + deploySuffix;
 }
 
 std::string localDateStamp()

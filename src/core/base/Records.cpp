@@ -134,7 +134,8 @@ void to_json(nlohmann::json& j, const DeploymentRecord& r)
          {"ended_at", r.endedAt},
          {"pid", r.pid},
          {"present_on_server", r.presentOnServer},
-         {"refreshed_at", r.refreshedAt}};
+         {"refreshed_at", r.refreshedAt},
+         {"replaced_existing", r.replacedExisting}};
     if (!r.format.empty()) {
         j["format"] = r.format; // records written before the format was chosen have none
     }
@@ -160,6 +161,7 @@ void from_json(const nlohmann::json& j, DeploymentRecord& r)
     readField(j, "present_on_server", r.presentOnServer);
     readField(j, "refreshed_at", r.refreshedAt);
     readField(j, "format", r.format);
+    readField(j, "replaced_existing", r.replacedExisting);
 }
 
 } // namespace deepext

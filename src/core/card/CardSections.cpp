@@ -360,6 +360,28 @@ Section ggufExportsSection(const std::vector<GgufExportRecord>& exports)
     return section;
 }
 
+Section deploymentTemplateSnapshotSection(const ModelCard& card)
+{
+    Section section{2, "Deployment template", {}};
+    if (!card.deploymentTemplate) {
+        section.blocks.push_back(
+            paragraph(text("No Deployment Template File was captured when this model was saved (saved before "
+                           "snapshots existed, or its base model had none then): deploying it uses its base model's "
+                           "current one.")));
+        return section;
+    }
+    const DeploymentTemplateSnapshot& snapshot = *card.deploymentTemplate;
+    section.blocks.push_back(paragraph(text("Captured at save time; deploying uses this snapshot by default.")));
+    FactTable facts;
+    facts.add("File", code(snapshot.file));
+    facts.add("SHA-256", hash(snapshot.sha256));
+    facts.add("From base model", snapshot.baseTechnicalName.empty() ? unknown() : code(snapshot.baseTechnicalName));
+    facts.add("Base's template file",
+              snapshot.sourceFile.empty() ? unknown() : Inline{Span{snapshot.sourceFile, SpanKind::File}});
+    section.blocks.push_back(facts.block);
+    return section;
+}
+
 Section deploymentsSection(const std::vector<DeploymentSummary>& deployments)
 {
     Section section{2, "Deployments", {}};

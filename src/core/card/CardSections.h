@@ -22,6 +22,8 @@ carddoc::Section mergeSection(const MergeFacts& merge);
 carddoc::Section filesSection(const ModelCard& card);
 // Where each GGUF export of the saved model went, and how to run such a file.
 carddoc::Section ggufExportsSection(const std::vector<GgufExportRecord>& exports);
+// The Deployment Template File snapshot, or a note that there is none (deploy then uses the base's).
+carddoc::Section deploymentTemplateSnapshotSection(const ModelCard& card);
 carddoc::Section deploymentsSection(const std::vector<DeploymentSummary>& deployments);
 carddoc::Section notesSection(const std::vector<std::string>& notes);
 

@@ -100,6 +100,13 @@ ModelCard ModelCard::build(const CardInputs& inputs)
     std::sort(card.files.begin(), card.files.end(),
               [](const ManifestEntry& a, const ManifestEntry& b) { return a.path < b.path; });
     card.totalSize = total;
+    if (const auto snapshot = std::find_if(
+            card.files.begin(), card.files.end(),
+            [](const ManifestEntry& entry) { return entry.path == DeploymentTemplateSnapshot::kFileName; });
+        snapshot != card.files.end()) {
+        card.deploymentTemplate = DeploymentTemplateSnapshot{snapshot->path, snapshot->sha256, snapshot->size,
+                                                             inputs.baseTechnicalName, inputs.baseTemplateSource};
+    }
     if (!ModelCardRenderer::hubBaseModel(card)) {
         card.notes.push_back("README.md front matter: no Hugging Face Hub id is known for the base model, so "
                              "base_model names the local base \"" +
@@ -144,6 +151,13 @@ nlohmann::json ModelCard::toJson() const
         j["gguf_exports"] = std::move(exportsJson);
     }
     j["notes"] = notes;
+    if (deploymentTemplate) {
+        j["deployment_template"] = {{"file", deploymentTemplate->file},
+                                    {"sha256", deploymentTemplate->sha256},
+                                    {"size", deploymentTemplate->size},
+                                    {"base_model", deploymentTemplate->baseTechnicalName},
+                                    {"source_file", deploymentTemplate->sourceFile}};
+    }
     cj::restoreUnknownFields(j, unknownFields);
     return j;
 }
@@ -204,6 +218,15 @@ ModelCard ModelCard::fromJson(const nlohmann::json& j)
         }
     }
     card.notes = cj::stringList(j, "notes");
+    if (auto it = j.find("deployment_template"); it != j.end() && it->is_object()) {
+        auto file = cj::optString(*it, "file");
+        auto sha256 = cj::optString(*it, "sha256");
+        if (file && sha256) {
+            card.deploymentTemplate = DeploymentTemplateSnapshot{
+                *file, *sha256, cj::optUnsigned(*it, "size").value_or(0), cj::optString(*it, "base_model").value_or(""),
+                cj::optString(*it, "source_file").value_or("")};
+        }
+    }
     card.unknownFields = cj::unknownFields(j, card.toJson());
     return card;
 }

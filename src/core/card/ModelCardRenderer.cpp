@@ -169,6 +169,7 @@ Document ModelCardRenderer::document(const ModelCard& card,
         doc.sections.push_back(std::move(s));
     }
     doc.sections.push_back(mergeSection(card.merge));
+    doc.sections.push_back(deploymentTemplateSnapshotSection(card));
     doc.sections.push_back(filesSection(card));
     if (!card.ggufExports.empty()) {
         doc.sections.push_back(ggufExportsSection(card.ggufExports));

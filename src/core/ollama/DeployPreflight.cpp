@@ -1,5 +1,7 @@
 #include "deepext/ollama/DeployPreflight.h"
 
+#include "deepext/base/Error.h"
+#include "deepext/base/Naming.h"
 #include "deepext/ollama/DeployFormatChooser.h"
 #include "deepext/ollama/ModelfileParser.h"
 #include "deepext/ollama/OllamaClient.h"
@@ -250,6 +252,67 @@ PreflightDecision DeployPreflight::checkServer(PreflightDecision decision, const
 {
     decision.version = OllamaVersion::parse(versionText);
     if (!checkCreateApi(decision, versionText, serverDisplay) || !checkFormat(decision, versionText, serverDisplay)) {
+        decision.files.clear();
+    }
+    return decision;
+}
+
+PreflightDecision DeployPreflight::checkCollision(PreflightDecision decision, const nlohmann::json& tags,
+                                                  const QString& serverDisplay)
+{
+    DeployRequest& request = decision.request;
+    std::vector<std::string> onServer;
+    if (const auto models = tags.find("models"); models != tags.end() && models->is_array()) {
+        for (const auto& model : *models) {
+            std::string name = OllamaCall::stringField(model, "name");
+            onServer.push_back(name.empty() ? OllamaCall::stringField(model, "model") : name);
+        }
+    }
+    auto among = [](const std::vector<std::string>& names, const std::string& name) {
+        return std::any_of(names.begin(), names.end(),
+                           [&](const std::string& other) { return OllamaName::sameModel(other, name); });
+    };
+    const std::string shown = OllamaName::displayForm(request.ollamaName);
+
+    if (!request.generatedFrom.empty()) {
+        auto taken = [&](const std::string& name) {
+            return among(onServer, name) || among(request.recordedNames, name) || among(request.busyNames, name);
+        };
+        if (taken(request.ollamaName)) {
+            const std::string previous = request.ollamaName;
+            try {
+                request.ollamaName = naming::drawUniqueName(
+                                         [&](const std::string& uuid) {
+                                             return naming::deployedName(request.generatedFrom, uuid, request.quantize);
+                                         },
+                                         taken)
+                                         .name;
+            } catch (const Error& error) {
+                decision.error = QStringLiteral("No free name for %1 on Ollama at %2: %3 Give one with --name.")
+                                     .arg(q(request.generatedFrom), serverDisplay, q(error.message()));
+                decision.files.clear();
+                return decision;
+            }
+            decision.warnings.push_back(QStringLiteral("%1 is already taken on Ollama at %2; deploying as %3 instead.")
+                                            .arg(q(previous), serverDisplay, q(request.ollamaName)));
+        }
+        return decision;
+    }
+
+    if (among(request.busyNames, request.ollamaName)) {
+        decision.error = QStringLiteral("Another deploy is creating %1 on Ollama at %2 right now; wait for it to end "
+                                        "or choose another name.")
+                             .arg(q(shown), serverDisplay);
+    } else if (among(onServer, request.ollamaName)) {
+        if (request.replaceExisting) {
+            decision.replacesExisting = true;
+        } else {
+            decision.error = QStringLiteral("Ollama at %1 already has a model named %2; deploying would replace it. "
+                                            "Choose another name, or pass --replace to replace it.")
+                                 .arg(serverDisplay, q(shown));
+        }
+    }
+    if (!decision.ok()) {
         decision.files.clear();
     }
     return decision;

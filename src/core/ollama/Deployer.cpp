@@ -226,6 +226,31 @@ void Deployer::onVersion(const OllamaResult& result)
         return;
     }
     m_preflight = std::move(decision);
+    m_preflight.warnings.clear(); // reported
+    // The name against the server's models before any blob request: nothing is uploaded for a deploy refused here.
+    track(m_client->tags(), [this](const OllamaResult& tags) { onTags(tags); });
+}
+
+void Deployer::onTags(const OllamaResult& result)
+{
+    if (!result.ok()) {
+        failWith(result);
+        return;
+    }
+    PreflightDecision decision =
+        DeployPreflight::checkCollision(std::move(m_preflight), result.json, m_client->serverDisplay());
+    for (const QString& warning : decision.warnings) {
+        addWarning(warning);
+    }
+    if (!decision.ok()) {
+        fail(decision.error);
+        return;
+    }
+    m_preflight = std::move(decision);
+    m_preflight.warnings.clear(); // reported
+    m_request.ollamaName = m_preflight.request.ollamaName;
+    m_outcome.modelName = m_request.ollamaName;
+    m_outcome.replacedExisting = m_preflight.replacesExisting;
     m_outcome.format = DeployFormatChooser::name(m_preflight.format);
     logging::net()->info("deploy {}: {}", m_request.ollamaName, m_preflight.formatReason.toStdString());
     if (m_preflight.format != DeployFormat::Gguf) {

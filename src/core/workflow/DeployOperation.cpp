@@ -6,6 +6,7 @@
 #include "deepext/base/Logging.h"
 #include "deepext/base/Naming.h"
 #include "deepext/base/OperationLock.h"
+#include "deepext/base/Sha256.h"
 #include "deepext/base/Uuid.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
@@ -25,6 +26,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -32,6 +34,26 @@ namespace fs = std::filesystem;
 namespace deepext {
 
 namespace {
+
+// The snapshot's text, checked against the SHA-256 the card recorded: a changed snapshot would deploy differently.
+std::string readTemplateSnapshot(const std::string& modelDirectory, const DeploymentTemplateSnapshot& snapshot)
+{
+    const std::string path = modelDirectory + "/" + snapshot.file;
+    if (!naming::isSafePathComponent(snapshot.file) || !fs::is_regular_file(fs::symlink_status(path))) {
+        throw Error("the template snapshot " + path +
+                    " listed in the model card is missing; deploy with "
+                    "--template-from base or --template FILE");
+    }
+    std::string text = readWholeFile(path);
+    Sha256 hasher;
+    hasher.update(text.data(), text.size());
+    if (hasher.finalHex() != snapshot.sha256) {
+        throw Error("the template snapshot " + path +
+                    " differs from the one recorded in the model card (SHA-256); "
+                    "run 'deepext-cli verify', or deploy with --template-from base or --template FILE");
+    }
+    return text;
+}
 
 void releaseLock(OperationLock& lock)
 {
@@ -129,29 +151,75 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
         }
     }
 
-    resolved.deployUuid = newUuidV4();
+    // Our records for this server: a generated name avoids all of them; a name being created is never reused.
+    for (const auto& record : workspace.deployments()) {
+        if (record.url != resolved.serverUrl) {
+            continue;
+        }
+        resolved.recordedNames.push_back(record.ollamaName);
+        if (record.status == DeploymentStatus::Deploying) {
+            resolved.busyNames.push_back(record.ollamaName);
+        }
+    }
+    resolved.replaceExisting = options.replaceExisting;
+
     if (options.ollamaName.empty()) {
-        resolved.ollamaName = naming::deployedName(savedName, resolved.deployUuid, resolved.quantization);
+        const auto unique = naming::drawUniqueName(
+            [&](const std::string& uuid) { return naming::deployedName(savedName, uuid, resolved.quantization); },
+            [&](const std::string& name) {
+                return std::any_of(
+                    resolved.recordedNames.begin(), resolved.recordedNames.end(),
+                    [&](const std::string& other) { return ollama::OllamaName::sameModel(other, name); });
+            });
+        resolved.ollamaName = unique.name;
+        resolved.deployUuid = unique.uuid;
+        resolved.nameGenerated = true;
         if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
-            throw Error::usage("the generated Ollama name " + resolved.ollamaName + " is not valid (" + problem +
-                               "); give one with --name");
+            throw Error("the generated Ollama name " + resolved.ollamaName + " is not valid (" + problem +
+                        "); give one with --name");
         }
     } else {
+        resolved.deployUuid = newUuidV4();
         resolved.ollamaName = options.ollamaName;
         if (const std::string problem = ollama::OllamaName::validationError(resolved.ollamaName); !problem.empty()) {
             throw Error::usage("'" + resolved.ollamaName + "' is not a valid Ollama model name: " + problem);
         }
     }
 
-    // The template: --template FILE, else the base model's Deployment Template File.
+    // The template: --template FILE, else the snapshot taken at save time, else (or when asked) the base model's
+    // Deployment Template File as registered now.
     std::string templateText;
     if (!options.templateFile.empty()) {
         templateText = ModelRegistration::readTemplateFile(options.templateFile);
         resolved.templateSource = fs::absolute(options.templateFile).lexically_normal().string();
-    } else if (const auto base = workspace.findBaseModel(card.base.technicalName);
-               base && !base->templateText.empty()) {
-        templateText = base->templateText;
-        resolved.templateSource = "base model " + base->technicalName + " (" + base->templateSource + ")";
+    } else if (options.templateFrom == TemplateFrom::Snapshot && card.deploymentTemplate) {
+        templateText = readTemplateSnapshot(resolved.modelDirectory, *card.deploymentTemplate);
+        resolved.templateSource = "the snapshot " + card.deploymentTemplate->file + " of " + savedName +
+                                  " (captured at save time from base model " +
+                                  card.deploymentTemplate->baseTechnicalName + ")";
+        // The dialog offers the base's current one (--template-from base) when it has changed since the save.
+        if (const auto base = workspace.findBaseModel(card.base.technicalName);
+            base && !base->templateText.empty() && base->templateText != templateText) {
+            resolved.baseTemplateDiffers = true;
+        }
+    } else {
+        const auto base = workspace.findBaseModel(card.base.technicalName);
+        if (options.templateFrom == TemplateFrom::Base && !base) {
+            throw Error("cannot deploy " + savedName + " with its base model's template: the base model '" +
+                        card.base.technicalName +
+                        "' is no longer registered; deploy with its snapshot "
+                        "(--template-from snapshot) or pass --template FILE");
+        }
+        if (base && !base->templateText.empty()) {
+            templateText = base->templateText;
+            resolved.templateSource = "base model " + base->technicalName + " (" + base->templateSource + ")";
+            if (options.templateFrom == TemplateFrom::Snapshot) {
+                resolved.warnings.push_back(savedName +
+                                            " has no template snapshot (saved before snapshots, or its "
+                                            "base had no Deployment Template File then); using the base model's "
+                                            "current one");
+            }
+        }
     }
     if (!templateText.empty()) {
         const auto parsed = ollama::DeploymentTemplate::parse(templateText);
@@ -314,6 +382,10 @@ void DeployOperation::launch(const ResolvedDeployment& resolved, bool autodetect
     for (const auto& architecture : gguf::GgufArchitecture::supported()) {
         request.ggufArchitectures.push_back(architecture.hfName);
     }
+    request.replaceExisting = resolved.replaceExisting;
+    request.generatedFrom = resolved.nameGenerated ? resolved.savedName : std::string();
+    request.recordedNames = resolved.recordedNames;
+    request.busyNames = resolved.busyNames;
 
     m_deployer = std::make_unique<ollama::Deployer>(m_network);
     m_deployer->setTimeouts(m_timeouts);
@@ -379,6 +451,10 @@ void DeployOperation::onDeployerFinished(const ollama::DeployOutcome& outcome)
 {
     m_record.modelDigest = outcome.modelDigest;
     m_record.format = outcome.format;
+    if (!outcome.modelName.empty()) {
+        m_record.ollamaName = outcome.modelName; // a generated name redrawn after a collision
+    }
+    m_record.replacedExisting = outcome.replacedExisting;
     switch (outcome.status) {
     case ollama::DeployOutcome::Status::Deployed:
         finish(DeploymentStatus::Deployed, outcome.message, {});

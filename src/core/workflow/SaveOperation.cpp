@@ -7,6 +7,7 @@
 #include "deepext/base/Naming.h"
 #include "deepext/base/OperationLock.h"
 #include "deepext/base/Records.h"
+#include "deepext/base/Sha256.h"
 #include "deepext/base/Uuid.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCard.h"
@@ -81,6 +82,16 @@ MergeResult mergeAndWriteCard(const MergeRequest& request, CardInputs inputs, co
     const auto started = std::chrono::steady_clock::now();
     MergeResult result = LoraMerger::merge(request, progress, cancel);
     inputs.merge = result;
+    if (!inputs.baseTemplateText.empty()) {
+        // The base's Deployment Template File as it is now: the saved model deploys with it whatever later happens
+        // to the base's registration. In the manifest, so verify checks it too.
+        const std::string path = request.outputDirectory + "/" + DeploymentTemplateSnapshot::kFileName;
+        writeFileAtomically(path, inputs.baseTemplateText);
+        Sha256 hasher;
+        hasher.update(inputs.baseTemplateText.data(), inputs.baseTemplateText.size());
+        inputs.merge.files.push_back(
+            ManifestEntry{DeploymentTemplateSnapshot::kFileName, inputs.baseTemplateText.size(), hasher.finalHex()});
+    }
     if (progress) {
         progress({result.bytesWritten, result.bytesWritten, "writing the model card"});
     }
@@ -148,6 +159,8 @@ SaveOutcome SaveOperation::save(const Workspace& workspace, const std::string& t
     inputs.trainedName = trained->name;
     inputs.trainName = trained->trainName;
     inputs.adapterDirectory = trained->adapterPath;
+    inputs.baseTemplateText = base->templateText;
+    inputs.baseTemplateSource = base->templateSource;
 
     SaveOutcome outcome;
     outcome.savedName = unique.name;

@@ -21,6 +21,46 @@ TEST(Naming, GeneratedNames_FollowTheProductFormat)
               "qw2.5-7-i_medqa_20261128_1a2b_s_ffee_d_0bad_q4_K_M");
 }
 
+TEST(Naming, LongDeployedNames_KeepBothSuffixesAndTrimTheMiddle)
+{
+    // The names: 87 characters untrimmed.
+    const std::string trained = naming::trainedName("qwen2.5-7b-instruct-base01", "customer-support-v2-final",
+                                                    "20261205", "abcd0000-0000-4000-8000-000000000000");
+    const std::string saved = naming::savedName(trained, "ffee0000-0000-4000-8000-000000000000");
+    const std::string uuid = "0badcafe-0000-4000-8000-000000000000";
+    ASSERT_EQ((saved + "_d_0bad_q4_K_M").size(), 87U);
+    const std::string name = naming::deployedName(saved, uuid, "q4_K_M");
+    // 80 = 59 of the trained name (its first 29 + "--" + its last 28) + "_s_ffee" + "_d_0bad_q4_K_M".
+    EXPECT_EQ(name, "qwen2.5-7b-instruct-base01_cu--pport-v2-final_20261205_abcd_s_ffee_d_0bad_q4_K_M");
+    EXPECT_EQ(name.size(), 80U);
+    // The same inputs give the same name; a longer quantization trims more, never the suffixes.
+    EXPECT_EQ(naming::deployedName(saved, uuid, "q4_K_M"), name);
+    const std::string unquantized = naming::deployedName(saved, uuid, "no_quantization");
+    EXPECT_EQ(unquantized.size(), 80U);
+    EXPECT_EQ(unquantized.substr(unquantized.size() - 30), "_s_ffee_d_0bad_no_quantization");
+    EXPECT_EQ(unquantized.substr(0, 20), "qwen2.5-7b-instruct-");
+    // Exactly at the limit nothing is trimmed; one more character is.
+    const std::string fits(80 - 7 - 14, 'a');
+    EXPECT_EQ(naming::deployedName(fits + "_s_1234", uuid, "q4_K_M"), fits + "_s_1234_d_0bad_q4_K_M");
+    const std::string trimmed = naming::deployedName(fits + "b_s_1234", uuid, "q4_K_M");
+    EXPECT_EQ(trimmed.size(), 80U);
+    EXPECT_NE(trimmed.find("--"), std::string::npos);
+    EXPECT_EQ(trimmed.substr(trimmed.size() - 21), "_s_1234_d_0bad_q4_K_M");
+}
+
+TEST(Naming, DeployedNames_WithoutASavedSuffixOrWithOddCharacters_StayValid)
+{
+    const std::string uuid = "0badcafe-0000-4000-8000-000000000000";
+    // A folder not named by us: no "_s_<4hex>" to keep, characters Ollama refuses replaced.
+    EXPECT_EQ(naming::deployedName("my model+v1", uuid, "q8_0"), "my-model-v1_d_0bad_q8_0");
+    EXPECT_EQ(naming::deployedName(".hidden", uuid, "q8_0"), "_hidden_d_0bad_q8_0");
+    const std::string name = naming::deployedName(std::string(120, 'x') + "_s_zzzz", uuid, "q8_0");
+    EXPECT_EQ(name.size(), 80U);
+    EXPECT_EQ(name.substr(name.size() - 15), "zzz_d_0bad_q8_0"); // "_s_zzzz" is no saved suffix: trimmed
+    EXPECT_NE(name.find("--"), std::string::npos);
+    EXPECT_THROW(naming::deployedName("abc_s_1234", uuid, "q8_0", 20), Error);
+}
+
 TEST(Naming, Uuid_IsVersion4AndFresh)
 {
     const std::regex v4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");

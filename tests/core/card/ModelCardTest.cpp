@@ -219,6 +219,37 @@ TEST(ModelCardTest, OldCardLoadsWithUnknowns)
     EXPECT_NE(text.find("Model type:"), std::string::npos);
 }
 
+TEST(ModelCardTest, TemplateSnapshot_RoundTripsAndIsRendered)
+{
+    const std::string sha(64, 'c');
+    const nlohmann::json json = {{"schema_version", "1.1"},
+                                 {"name", "m_s_0001"},
+                                 {"files", {{{"path", "deployment_template"}, {"size", 42}, {"sha256", sha}}}},
+                                 {"deployment_template",
+                                  {{"file", "deployment_template"},
+                                   {"sha256", sha},
+                                   {"size", 42},
+                                   {"base_model", "qw2.5-7-i"},
+                                   {"source_file", "/models/qwen.template"}}}};
+    const ModelCard card = ModelCard::fromJson(json);
+    ASSERT_TRUE(card.deploymentTemplate.has_value());
+    EXPECT_EQ(card.deploymentTemplate->baseTechnicalName, "qw2.5-7-i");
+    EXPECT_EQ(card.deploymentTemplate->size, 42U);
+    EXPECT_EQ(card.toJson()["deployment_template"], json["deployment_template"]);
+    EXPECT_TRUE(card.unknownFields.empty()) << card.unknownFields.dump();
+    const std::string text = ModelCardRenderer::terminalText(card);
+    EXPECT_NE(text.find("Captured at save time"), std::string::npos) << text;
+    EXPECT_NE(text.find(sha), std::string::npos);
+    EXPECT_NE(text.find("/models/qwen.template"), std::string::npos);
+    EXPECT_EQ(text.find("No Deployment Template File was captured"), std::string::npos);
+
+    // Without one (an older card), nothing is written back and the card says deploy uses the base's template.
+    const ModelCard old = ModelCard::fromJson({{"schema_version", "1.0"}, {"name", "m_s_0002"}});
+    EXPECT_FALSE(old.deploymentTemplate.has_value());
+    EXPECT_FALSE(old.toJson().contains("deployment_template"));
+    EXPECT_NE(ModelCardRenderer::terminalText(old).find("No Deployment Template File was captured"), std::string::npos);
+}
+
 TEST(ModelCardTest, NewerMinorKeepsUnknownNestedFields)
 {
     nlohmann::json j = ModelCard::build(goldenInputs(golden("llama_bf16_qv") + "/adapter")).toJson();

@@ -250,6 +250,105 @@ TEST_P(DeployPreflightTable, Decides)
 INSTANTIATE_TEST_SUITE_P(Rows, DeployPreflightTable, ::testing::ValuesIn(Rows),
                          [](const ::testing::TestParamInfo<Row>& row) { return std::string(row.param.name); });
 
+// checkCollision: the name against the server's models (/api/tags) and our records, before any blob request.
+PreflightDecision checkCollision(const std::function<void(DeployRequest&)>& change, const nlohmann::json& models)
+{
+    DeployRequest request = validRequest();
+    change(request);
+    PreflightDecision decision = DeployPreflight::checkRequest(request);
+    EXPECT_TRUE(decision.ok()) << decision.error.toStdString();
+    return DeployPreflight::checkCollision(std::move(decision), {{"models", models}}, Server);
+}
+
+nlohmann::json tagsOf(const std::vector<std::string>& names)
+{
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& name : names) {
+        models.push_back({{"name", name}, {"model", name}, {"digest", Sha}});
+    }
+    return models;
+}
+
+TEST(DeployPreflightName, TypedNameTheServerHas_IsRefusedNamingServerModelAndReplace)
+{
+    const auto decision = checkCollision([](DeployRequest& r) { r.ollamaName = "Support-Bot"; },
+                                         tagsOf({"llama3:latest", "support-bot:latest"}));
+    ASSERT_FALSE(decision.ok());
+    const std::string error = decision.error.toStdString();
+    EXPECT_NE(error.find("127.0.0.1:11434"), std::string::npos) << error;
+    EXPECT_NE(error.find("Support-Bot:latest"), std::string::npos) << error;
+    EXPECT_NE(error.find("--replace"), std::string::npos) << error;
+    EXPECT_TRUE(decision.files.empty());
+}
+
+TEST(DeployPreflightName, TypedNameTheServerHas_IsReplacedWhenAsked)
+{
+    const auto decision = checkCollision(
+        [](DeployRequest& r) {
+            r.ollamaName = "support-bot";
+            r.replaceExisting = true;
+        },
+        tagsOf({"support-bot:latest"}));
+    ASSERT_TRUE(decision.ok()) << decision.error.toStdString();
+    EXPECT_TRUE(decision.replacesExisting);
+    EXPECT_EQ(decision.request.ollamaName, "support-bot");
+    EXPECT_FALSE(decision.files.empty());
+}
+
+TEST(DeployPreflightName, FreeNames_GoOnUnchanged)
+{
+    for (const bool generated : {false, true}) {
+        const auto decision = checkCollision(
+            [&](DeployRequest& r) {
+                r.replaceExisting = true; // nothing to replace: not reported as replaced
+                r.generatedFrom = generated ? "acme-merged" : "";
+            },
+            tagsOf({"other:latest"}));
+        ASSERT_TRUE(decision.ok()) << decision.error.toStdString();
+        EXPECT_FALSE(decision.replacesExisting);
+        EXPECT_EQ(decision.request.ollamaName, "acme-merged_d_ab12_q8_0");
+        EXPECT_TRUE(decision.warnings.empty());
+    }
+}
+
+TEST(DeployPreflightName, GeneratedNameThatIsTaken_GetsAFreshDeploySuffix)
+{
+    // Taken on the server, or only in our records (a model deleted behind our back keeps its record).
+    for (const bool onServer : {true, false}) {
+        const auto decision = checkCollision(
+            [&](DeployRequest& r) {
+                r.generatedFrom = "acme-merged";
+                if (!onServer) {
+                    r.recordedNames = {"ACME-merged_d_ab12_q8_0"};
+                }
+            },
+            tagsOf(onServer ? std::vector<std::string>{"acme-merged_d_ab12_q8_0:latest"} : std::vector<std::string>{}));
+        ASSERT_TRUE(decision.ok()) << decision.error.toStdString();
+        const std::string name = decision.request.ollamaName;
+        EXPECT_NE(name, "acme-merged_d_ab12_q8_0");
+        EXPECT_EQ(name.rfind("acme-merged_d_", 0), 0U) << name;
+        EXPECT_EQ(name.size(), std::string("acme-merged_d_ab12_q8_0").size()) << name;
+        EXPECT_EQ(name.substr(name.size() - 5), "_q8_0");
+        EXPECT_FALSE(decision.replacesExisting);
+        ASSERT_EQ(decision.warnings.size(), 1U);
+        EXPECT_NE(decision.warnings[0].toStdString().find("deploying as " + name), std::string::npos);
+    }
+}
+
+TEST(DeployPreflightName, ANameAnotherDeployIsCreating_IsRefusedEvenWithReplace)
+{
+    const auto decision = checkCollision(
+        [](DeployRequest& r) {
+            r.ollamaName = "support-bot";
+            r.replaceExisting = true;
+            r.busyNames = {"support-bot"};
+        },
+        tagsOf({}));
+    ASSERT_FALSE(decision.ok());
+    EXPECT_NE(decision.error.toStdString().find("Another deploy is creating support-bot:latest"), std::string::npos)
+        << decision.error.toStdString();
+}
+
 TEST(DeployPreflight, CreateApiOfEachEra)
 {
     using deepext::ollama::OllamaVersion;
