@@ -11,6 +11,7 @@
 #include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
 #include "gui/DeployDialog.h"
+#include "gui/ExportGgufDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
@@ -62,6 +63,7 @@ SavedModelsPage::SavedModelsPage(AppContext& context, QWidget* parent)
     connect(m_ui->deployButton, &QPushButton::clicked, this, &SavedModelsPage::deploySelected);
     connect(m_ui->deleteButton, &QPushButton::clicked, this, &SavedModelsPage::deleteSelected);
     connect(m_ui->verifyButton, &QPushButton::clicked, this, &SavedModelsPage::verifySelected);
+    connect(m_ui->exportGgufButton, &QPushButton::clicked, this, &SavedModelsPage::exportGgufSelected);
     connect(m_ui->openFolderButton, &QPushButton::clicked, this, &SavedModelsPage::openFolder);
     // Enter (or a double click) on a model deploys it; Delete is the window's Delete action.
     connect(m_ui->savedModelsListView, &QListView::activated, this, &SavedModelsPage::deploySelected);
@@ -202,6 +204,17 @@ void SavedModelsPage::deploySelected()
         return;
     }
     auto* dialog = new DeployDialog(m_context, name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void SavedModelsPage::exportGgufSelected()
+{
+    const QString name = currentName();
+    if (name.isEmpty()) {
+        return;
+    }
+    auto* dialog = new ExportGgufDialog(m_context, name, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -388,6 +401,7 @@ void SavedModelsPage::createContextMenu()
     };
     add(tr("&Deploy…"), "deployContextAction", &SavedModelsPage::deploySelected);
     m_verifyContextAction = add(tr("&Verify"), "verifyContextAction", &SavedModelsPage::verifySelected);
+    add(tr("Export &GGUF…"), "exportGgufContextAction", &SavedModelsPage::exportGgufSelected);
     add(tr("Open &Folder"), "openFolderContextAction", &SavedModelsPage::openFolder);
     m_contextMenu->addSeparator();
     m_copyNameContextAction = add(tr("Copy &Name"), "copyNameContextAction", &SavedModelsPage::copyName);
@@ -422,6 +436,7 @@ void SavedModelsPage::updateState()
     m_ui->deployButton->setEnabled(selected);
     m_ui->deleteButton->setEnabled(selected);
     m_ui->openFolderButton->setEnabled(selected);
+    m_ui->exportGgufButton->setEnabled(selected);
     m_ui->verifyButton->setEnabled(selected && !m_verifyCancel);
     for (QAction* action : m_contextMenu->actions()) {
         action->setEnabled(selected);

@@ -26,8 +26,8 @@ class CoalescedLoader;
 class SavedModelListModel;
 
 // The heart of the app: the saved models (newest first, filterable) and the selected one's model card, with
-// Deploy, Delete, Verify and Open Folder (buttons, and the list's context menu with Copy Name and Copy Path; Enter
-// deploys). Everything that reads or changes the disk runs on the worker pool.
+// Deploy, Delete, Verify, Export GGUF and Open Folder (buttons, and the list's context menu with Copy Name and Copy
+// Path; Enter deploys). Everything that reads or changes the disk runs on the worker pool.
 class SavedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -56,6 +56,7 @@ public slots:
     void deleteSelected();
     void deploySelected();
     void verifySelected();
+    void exportGgufSelected();
     void openFolder();
     void copyName();
     void copyPath();

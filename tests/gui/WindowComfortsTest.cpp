@@ -12,7 +12,7 @@
 #include "gui/DeployDialog.h"
 #include "gui/DeployedModelsPage.h"
 #include "gui/ElidedLabel.h"
-#include "gui/MainWindow.h"
+#include "gui/ExportGgufDialog.h"
 #include "gui/SavedModelsPage.h"
 #include "gui/StatusBadge.h"
 #include "gui/TrainedModelsPage.h"
@@ -202,9 +202,9 @@ TEST_F(WindowComfortsTest, SavedModelsContextMenu_OffersTheActionsAndRunsThePage
             texts << action->text().remove(QLatin1Char('&'));
         }
     }
-    EXPECT_EQ(texts,
-              (QStringList{QStringLiteral("Deploy…"), QStringLiteral("Verify"), QStringLiteral("Open Folder"),
-                           QStringLiteral("Copy Name"), QStringLiteral("Copy Path"), QStringLiteral("Delete…")}));
+    EXPECT_EQ(texts, (QStringList{QStringLiteral("Deploy…"), QStringLiteral("Verify"), QStringLiteral("Export GGUF…"),
+                                  QStringLiteral("Open Folder"), QStringLiteral("Copy Name"),
+                                  QStringLiteral("Copy Path"), QStringLiteral("Delete…")}));
 
     // A right click on the model opens the menu there; each entry is clicked as a user would.
     const auto choose = [&](const char* actionName) {
@@ -226,6 +226,13 @@ TEST_F(WindowComfortsTest, SavedModelsContextMenu_OffersTheActionsAndRunsThePage
     EXPECT_EQ(QApplication::clipboard()->text(), path);
     choose("openFolderContextAction");
     EXPECT_EQ(opened, QStringList{path});
+    // Export GGUF opens the page's own dialog for this model.
+    choose("exportGgufContextAction");
+    auto* exportDialog = page.findChild<ExportGgufDialog*>();
+    ASSERT_NE(exportDialog, nullptr);
+    EXPECT_TRUE(exportDialog->isVisible());
+    EXPECT_TRUE(exportDialog->windowTitle().contains(m_saved));
+    exportDialog->reject();
 
     // Delete asks exactly what the Delete button asks (declined here).
     m_prompts.queueConfirm(false);
@@ -264,14 +271,14 @@ TEST_F(WindowComfortsTest, Keyboard_TabOrderEnterMenuKeyAndCopy)
     // Tab goes from the filter through the list to the model's actions, then into its card.
     window.findChild<QLineEdit*>(QStringLiteral("filterLineEdit"))->setFocus(Qt::TabFocusReason);
     QStringList order{QApplication::focusWidget()->objectName()};
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < 7; ++i) {
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         order << QApplication::focusWidget()->objectName();
     }
     EXPECT_EQ(order, (QStringList{QStringLiteral("filterLineEdit"), QStringLiteral("savedModelsListView"),
                                   QStringLiteral("deployButton"), QStringLiteral("verifyButton"),
-                                  QStringLiteral("openFolderButton"), QStringLiteral("deleteButton"),
-                                  QStringLiteral("copyNameButton")}));
+                                  QStringLiteral("exportGgufButton"), QStringLiteral("openFolderButton"),
+                                  QStringLiteral("deleteButton"), QStringLiteral("copyNameButton")}));
 
     auto* view = window.findChild<QListView*>(QStringLiteral("savedModelsListView"));
     view->setFocus(Qt::TabFocusReason);
