@@ -13,6 +13,7 @@
 #include "gui/DeployedModelsPage.h"
 #include "gui/ElidedLabel.h"
 #include "gui/ExportGgufDialog.h"
+#include "gui/MainWindow.h"
 #include "gui/SavedModelsPage.h"
 #include "gui/StatusBadge.h"
 #include "gui/TrainedModelsPage.h"
