@@ -14,6 +14,7 @@
 #include "EnvDefaultCommand.h"
 #include "EnvListCommand.h"
 #include "EnvRemoveCommand.h"
+#include "EvalCommand.h"
 #include "ExportGgufCommand.h"
 #include "ListCommand.h"
 #include "MergeCommand.h"
@@ -23,6 +24,7 @@
 #include "TrainedListCommand.h"
 #include "TrainedRemoveCommand.h"
 #include "TrainedShowCommand.h"
+#include "TryCommand.h"
 #include "UndeployCommand.h"
 #include "VerifyCommand.h"
 
@@ -65,6 +67,8 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(std::make_unique<DeployCommand>());
     commands.push_back(std::make_unique<DeployedCommand>());
     commands.push_back(std::make_unique<UndeployCommand>());
+    commands.push_back(std::make_unique<TryCommand>());
+    commands.push_back(std::make_unique<EvalCommand>());
     return commands;
 }
 

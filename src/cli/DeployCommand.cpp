@@ -6,6 +6,8 @@
 #include "deepext/base/Error.h"
 #include "deepext/ollama/Deployer.h"
 #include "deepext/workflow/DeployOperation.h"
+#include "deepext/workflow/DeployedModel.h"
+#include "deepext/workflow/PostDeployCheck.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -57,8 +59,11 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
         QStringLiteral("SOURCE"), QStringLiteral("snapshot"));
     const QCommandLineOption replaceOption(
         QStringLiteral("replace"), QStringLiteral("Replace a model of the same name that the server already has."));
+    const QCommandLineOption checkOption(QStringLiteral("check"),
+                                         QStringLiteral("After the deploy, chat once with the model to check that it "
+                                                        "answers and stops by itself (a warning, never a failure)."));
     parser.addOptions({envOption, urlOption, quantizeOption, nameOption, systemOption, paramOption, templateOption,
-                       autodetectOption, formatOption, ggufTypeOption, templateFromOption, replaceOption});
+                       autodetectOption, formatOption, ggufTypeOption, templateFromOption, replaceOption, checkOption});
     if (!parse(parser, arguments, 1, 1, QStringLiteral("SAVED"))) {
         return 0;
     }
@@ -135,6 +140,48 @@ int DeployCommand::execute(CommandContext& context, const QStringList& arguments
         throw Error(message, details);
     }
     context.info(message);
+    if (parser.isSet(checkOption) && !interrupt.interrupted()) {
+        // The model exists whatever the check finds: its outcome is a line (or a warning), never the exit code.
+        context.info("checking that the model answers...");
+        PostDeployCheck check(&network);
+        QEventLoop checkLoop;
+        QString outcome;
+        QString text;
+        QObject::connect(&check, &PostDeployCheck::finished, &checkLoop,
+                         [&](const QString& checkOutcome, const QString& checkText) {
+                             outcome = checkOutcome;
+                             text = checkText;
+                             checkLoop.quit();
+                         });
+        QTimer checkInterruptPoll;
+        QObject::connect(&checkInterruptPoll, &QTimer::timeout, &checkLoop, [&] {
+            if (interrupt.interrupted()) {
+                check.cancel();
+                context.warn("check: skipped (Ctrl+C)");
+                checkLoop.quit();
+            }
+        });
+        checkInterruptPoll.start(100);
+        try {
+            check.start(DeployedModel::find(workspace, operation.record().ollamaName));
+            checkLoop.exec();
+        } catch (const Error& error) {
+            outcome = QStringLiteral("error");
+            text = QString::fromStdString(error.message());
+        }
+        if (!outcome.isEmpty()) {
+            if (outcome == QStringLiteral("ok")) {
+                context.info("check: ok (it answered and stopped by itself)");
+            } else {
+                context.warn("check: " + outcome.toStdString() + ": " + text.toStdString());
+            }
+            try {
+                PostDeployCheck::record(workspace, operation.record(), outcome, text);
+            } catch (const Error& error) {
+                context.warn("the check's outcome could not be kept in the deployment record: " + error.message());
+            }
+        }
+    }
     context.printLine(operation.record().ollamaName);
     return 0;
 }

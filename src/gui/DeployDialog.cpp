@@ -14,6 +14,8 @@
 #include "gui/EnvironmentsDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
+#include "gui/PostDeployCheckJob.h"
+#include "gui/ServerStatusLabel.h"
 
 #include <QLocale>
 #include <QPushButton>
@@ -93,9 +95,7 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     m_ui->cancelButton->hide();
     m_ui->progressGroupBox->hide();
     m_ui->phaseLabel->setText(tr("Resolving…"));
-    m_serverStatusLabel = new QLabel(this);
-    m_serverStatusLabel->setObjectName(QStringLiteral("serverStatusLabel"));
-    m_serverStatusLabel->setWordWrap(true);
+    m_serverStatusLabel = new ServerStatusLabel(m_context.network(), this);
     m_ui->optionsFormLayout->insertRow(1, QString(), m_serverStatusLabel);
 
     connect(m_ui->ollamaNameLineEdit, &QLineEdit::textEdited, this, [this] {
@@ -133,6 +133,8 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
         if (m_operation) {
             m_ui->phaseLabel->setText(tr("Cancelling…"));
             m_operation->cancel();
+        } else if (m_checkJob) {
+            m_checkJob->cancel();
         }
     });
     connect(m_ui->closeButton, &QPushButton::clicked, this, &DeployDialog::reject);
@@ -144,6 +146,9 @@ DeployDialog::~DeployDialog()
 {
     if (m_operation) {
         m_operation->cancel();
+    }
+    if (m_checkJob) {
+        m_checkJob->cancel();
     }
     if (m_job) {
         m_context.jobs()->end(m_job);
@@ -275,7 +280,7 @@ void DeployDialog::resolveNow()
                 m_ui->templateSourceLabel->clear();
             } else {
                 const ResolvedDeployment& resolved = *result.resolved;
-                checkServer(resolved.serverUrl, resolved.caFile);
+                m_serverStatusLabel->check(resolved.serverUrl, resolved.caFile);
                 if (!m_nameEdited) {
                     m_ui->ollamaNameLineEdit->setText(QString::fromStdString(resolved.ollamaName));
                 }
@@ -301,40 +306,6 @@ void DeployDialog::resolveNow()
         });
 }
 
-void DeployDialog::checkServer(const std::string& serverUrl, const std::string& caFile)
-{
-    const QString url = QString::fromStdString(serverUrl);
-    if (url == m_checkedServer) {
-        return;
-    }
-    m_checkedServer = url;
-    const quint64 check = ++m_serverChecks;
-    const QString server = ollama::OllamaHost::display(serverUrl);
-    m_serverStatusLabel->setText(tr("Asking Ollama at %1…").arg(server));
-    auto* client = new ollama::OllamaClient(m_context.network(), QUrl(url), this);
-    if (!caFile.empty()) {
-        try {
-            client->setCaFile(QString::fromStdString(caFile));
-        } catch (const Error& error) {
-            m_serverStatusLabel->setText(QString::fromStdString(error.message()));
-            client->deleteLater();
-            return;
-        }
-    }
-    ollama::OllamaCall* call = client->testConnection();
-    connect(call, &ollama::OllamaCall::finished, this,
-            [this, client, call, check, server](const ollama::OllamaResult& result) {
-                call->deleteLater();
-                client->deleteLater();
-                if (check != m_serverChecks) {
-                    return; // the user has chosen another server meanwhile
-                }
-                m_serverStatusLabel->setText(
-                    result.ok() ? tr("✓ %1").arg(result.message)
-                                : tr("Ollama at %1 does not answer as it should: %2").arg(server, result.message));
-            });
-}
-
 void DeployDialog::validateName()
 {
     const QString name = m_ui->ollamaNameLineEdit->text().trimmed();
@@ -353,16 +324,17 @@ void DeployDialog::validateName()
 
 void DeployDialog::updateButtons()
 {
-    const bool running = m_operation != nullptr || m_starting;
+    const bool running = m_operation != nullptr || m_starting || m_checkJob != nullptr;
     const bool nameOk = !m_ui->ollamaNameLineEdit->text().trimmed().isEmpty() && m_ui->nameErrorLabel->text().isEmpty();
     m_ui->deployButton->setEnabled(!running && !m_done && m_resolveOk && nameOk);
     m_ui->cancelButton->setVisible(running);
+    m_ui->cancelButton->setText(m_checkJob ? tr("Skip Check") : tr("Cancel Deploy"));
     m_ui->closeButton->setEnabled(!running);
     for (QWidget* input : std::initializer_list<QWidget*>{
              m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
              m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
              m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox,
-             m_ui->useBaseTemplateCheckBox}) {
+             m_ui->useBaseTemplateCheckBox, m_ui->checkAfterDeployCheckBox}) {
         input->setEnabled(!running && !m_done);
     }
 }
@@ -526,8 +498,12 @@ void DeployDialog::onFinished(bool ok, const QString& message, const QString& de
         m_ui->deployProgressBar->setValue(1000);
         m_ui->phaseLabel->setText(tr("Deployed as %1.").arg(ollamaName));
         m_ui->closeButton->setDefault(true);
-        updateButtons();
         emit deployed(ollamaName);
+        if (operation && m_ui->checkAfterDeployCheckBox->isChecked() && !m_closeWhenFinished) {
+            startCheck(operation->record()); // deployFinished once the check is over
+            return;
+        }
+        updateButtons();
     } else {
         m_ui->phaseLabel->setText(cancelled ? tr("Cancelled. %1").arg(message) : message);
         if (!details.isEmpty()) {
@@ -545,8 +521,61 @@ void DeployDialog::onFinished(bool ok, const QString& message, const QString& de
     }
 }
 
+void DeployDialog::startCheck(const DeploymentRecord& deployed)
+{
+    const QString ollamaName = QString::fromStdString(deployed.ollamaName);
+    m_ui->phaseLabel->setText(tr("Deployed as %1. Checking that the model answers…").arg(ollamaName));
+    m_ui->deployProgressBar->setRange(0, 0);
+    m_checkJob = new PostDeployCheckJob(m_context, deployed, this);
+    m_job = m_context.jobs()->begin(tr("Checking that %1 answers").arg(ollamaName), [job = m_checkJob] {
+        if (job) {
+            job->cancel();
+        }
+    });
+    connect(m_checkJob, &PostDeployCheckJob::finished, this,
+            [this, ollamaName](const QString& outcome, const QString& message) {
+                onCheckFinished(ollamaName, outcome, message);
+            });
+    updateButtons();
+    m_checkJob->start();
+}
+
+void DeployDialog::onCheckFinished(const QString& ollamaName, const QString& outcome, const QString& message)
+{
+    m_checkJob->deleteLater();
+    m_checkJob = nullptr;
+    m_context.jobs()->end(m_job);
+    m_job = 0;
+    m_ui->deployProgressBar->setRange(0, 1000);
+    m_ui->deployProgressBar->setValue(1000);
+    if (outcome == QLatin1String("ok")) {
+        m_ui->phaseLabel->setText(tr("Deployed as %1. It answered and stopped by itself.").arg(ollamaName));
+    } else if (outcome == QLatin1String("skipped")) {
+        m_ui->phaseLabel->setText(tr("Deployed as %1. The check was skipped.").arg(ollamaName));
+    } else {
+        // The model exists: a failed check is a warning to act on, never a failed deploy.
+        m_ui->phaseLabel->setText(
+            tr("Deployed as %1, but the check says %2: the model may not work as expected.").arg(ollamaName, outcome));
+        m_ui->statusLinesPlainTextEdit->appendPlainText(tr("check: %1: %2").arg(outcome, message));
+        m_ui->detailsPlainTextEdit->setPlainText(message);
+        m_ui->detailsPlainTextEdit->show();
+    }
+    updateButtons();
+    emit checkFinished(outcome);
+    emit deployFinished(true);
+    if (m_closeWhenFinished) {
+        QDialog::reject();
+    }
+}
+
 void DeployDialog::reject()
 {
+    if (m_checkJob) {
+        // The deploy is done; the dialog closes once the check has stopped.
+        m_closeWhenFinished = true;
+        m_checkJob->cancel();
+        return;
+    }
     if (m_operation) {
         // Closing while deploying cancels first; the dialog closes once the record says so.
         m_closeWhenFinished = true;

@@ -18,6 +18,8 @@
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 
+#include <algorithm>
+
 namespace deepext::gui {
 
 DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
@@ -184,18 +186,31 @@ void DeployedModelsPage::fitColumns()
     QTableView* table = m_ui->deploymentsTableView;
     table->resizeColumnsToContents();
     QHeaderView* header = table->horizontalHeader();
-    const int excess = header->length() - table->viewport()->width();
-    if (excess <= 0) {
-        return;
-    }
-    // The two long names give way in proportion to their widths (their text is elided in the middle, keeping the
-    // "_d_<4 hex>_<quant>" end), never below a quarter of it.
+    // The two long names give way first, in proportion to their widths (their text is elided in the middle, keeping
+    // the "_d_<4 hex>_<quant>" end), never below a quarter of it; what they cannot absorb comes from the server and
+    // status columns (their full text is in the tooltip), never below their header's width. Twice: the stretched
+    // last column may take back some of what was freed (it keeps at least the default section size).
     const int name = header->sectionSize(DeploymentTableModel::NameColumn);
     const int saved = header->sectionSize(DeploymentTableModel::SavedModelColumn);
-    const int nameCut = std::min(name * 3 / 4, excess * name / std::max(1, name + saved));
-    const int savedCut = std::min(saved * 3 / 4, excess - nameCut);
-    header->resizeSection(DeploymentTableModel::NameColumn, name - nameCut);
-    header->resizeSection(DeploymentTableModel::SavedModelColumn, saved - savedCut);
+    for (int pass = 0; pass < 2; ++pass) {
+        const int excess = header->length() - table->viewport()->width();
+        if (excess <= 0) {
+            return;
+        }
+        int remaining = excess;
+        const auto shrink = [&](int column, int wanted, int floor) {
+            const int size = header->sectionSize(column);
+            const int cut = std::clamp(std::min(wanted, remaining), 0, std::max(0, size - floor));
+            header->resizeSection(column, size - cut);
+            remaining -= cut;
+        };
+        shrink(DeploymentTableModel::NameColumn, excess * name / std::max(1, name + saved), name / 4);
+        shrink(DeploymentTableModel::SavedModelColumn, remaining, saved / 4);
+        shrink(DeploymentTableModel::NameColumn, remaining, name / 4);
+        for (const int column : {DeploymentTableModel::EnvironmentColumn, DeploymentTableModel::StatusColumn}) {
+            shrink(column, remaining, header->sectionSizeHint(column));
+        }
+    }
 }
 
 void DeployedModelsPage::showDetails()

@@ -88,6 +88,11 @@ QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
     case DeployedAtColumn:
         return SavedModelListModel::formatCreated(
             QString::fromStdString(record.endedAt.empty() ? record.startedAt : record.endedAt));
+    case CheckColumn:
+        if (tip && !record.checkMessage.empty()) {
+            return QString::fromStdString(record.checkMessage);
+        }
+        return record.check == "did_not_stop" ? tr("did not stop") : QString::fromStdString(record.check);
     default:
         return {};
     }
@@ -111,6 +116,8 @@ QVariant DeploymentTableModel::headerData(int section, Qt::Orientation orientati
         return tr("Status");
     case DeployedAtColumn:
         return tr("Deployed at");
+    case CheckColumn:
+        return tr("Check");
     default:
         return {};
     }

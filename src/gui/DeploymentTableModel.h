@@ -20,6 +20,7 @@ public:
         QuantizationColumn,
         StatusColumn,
         DeployedAtColumn,
+        CheckColumn, // the post-deploy check: ok, did not stop, empty, error (blank when not run)
         ColumnCount,
     };
     enum Role

@@ -114,6 +114,26 @@ def ollama_response():
     put("ollama_response", b"\x05\x04\x00")
 
 
+def chat_line():
+    def line(**fields):
+        return json.dumps(fields).encode() + b"\n"
+
+    chat = [line(model="m", created_at="2026-01-01T00:00:00Z", message={"role": "assistant", "content": w}, done=False)
+            for w in ("Hello", " there")]
+    final = line(model="m", created_at="2026-01-01T00:00:00Z", message={"role": "assistant", "content": ""},
+                 done_reason="stop", done=True, total_duration=5000, load_duration=1000, prompt_eval_count=3,
+                 prompt_eval_duration=1000, eval_count=2, eval_duration=3000)
+    put("chat_line", b"\x00" + b"".join(chat) + final)
+    put("chat_line", b"\x01" + line(model="m", response=" hi", done=False) +
+        line(model="m", response="", done=True, done_reason="length", context=[1, 2], eval_count=64,
+             eval_duration=640000000))
+    put("chat_line", b"\x00" + chat[0] + line(error="model requires more system memory"))
+    put("chat_line", b"\x00" + chat[0] + final[: len(final) // 2])  # cut mid-line
+    # Wrong types and untrusted numbers.
+    put("chat_line", b"\x00" + b'{"message":{"content":7},"done":"yes","eval_count":"x"}\n[1,2]\n{"message":null}\n\n'
+        b'{"done":true,"eval_count":1e300,"eval_duration":-4}\n{"done":true,"eval_count":0.5,"eval_duration":1e-9}\n')
+
+
 def training_metadata():
     def each(pattern, selector, limit=8):
         for f in sorted(DATA.glob(pattern))[:limit]:
@@ -256,7 +276,7 @@ def gguf_header():
 
 
 def main():
-    for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, training_metadata,
+    for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, chat_line, training_metadata,
                http_request_parser, tokenizer_json, gguf_header):
         fn()
     for target in sorted(CORPUS.iterdir()):

@@ -9,6 +9,7 @@
 #include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/DeployedModelsPage.h"
+#include "gui/JobTracker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <gtest/gtest.h>
 
@@ -72,7 +74,8 @@ protected:
             }
         });
         QTest::mouseClick(child<QPushButton>(dialog, "deployButton"), Qt::LeftButton);
-        const bool ended = QTest::qWaitFor([&] { return finished || !dialog.isDeploying(); }, 60000);
+        const bool ended =
+            QTest::qWaitFor([&] { return finished || (!dialog.isDeploying() && !dialog.isChecking()); }, 60000);
         QObject::disconnect(connection);
         return ended;
     }
@@ -395,4 +398,91 @@ TEST_F(DeployDialogTest, Template_BaseChangedSinceTheSave_OffersTheBasesCurrentO
     ASSERT_TRUE(create.has_value());
     EXPECT_NE(create->value("template", std::string()).find("edited after the save"), std::string::npos)
         << create->dump();
+}
+
+TEST_F(DeployDialogTest, Check_OnByDefault_RecordsOkAndSaysSo)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    ASSERT_TRUE(child<QCheckBox>(dialog, "checkAfterDeployCheckBox")->isChecked());
+    QString outcome;
+    QObject::connect(&dialog, &DeployDialog::checkFinished, &dialog, [&](const QString& result) { outcome = result; });
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    ASSERT_TRUE(ok) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(outcome, QStringLiteral("ok"));
+    const auto records = m_workspace.deployments();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, DeploymentStatus::Deployed);
+    EXPECT_EQ(records[0].check, "ok");
+    EXPECT_TRUE(child<QLabel>(dialog, "phaseLabel")->text().contains(QStringLiteral("stopped by itself")));
+    int chats = 0;
+    for (const auto& request : m_server.requests()) {
+        chats += request.path == QLatin1String("/api/chat") ? 1 : 0;
+    }
+    EXPECT_EQ(chats, 1);
+    EXPECT_EQ(m_context.jobs()->count(), 0);
+}
+
+TEST_F(DeployDialogTest, Check_AModelThatRunsOn_WarnsAndTheDeployStands)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    m_server.setRunOn(QString()); // every model: the fine-tune's template does not match what it emits
+    QString outcome;
+    QObject::connect(&dialog, &DeployDialog::checkFinished, &dialog, [&](const QString& result) { outcome = result; });
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    EXPECT_TRUE(ok) << "a failing check never fails the deploy";
+    EXPECT_EQ(outcome, QStringLiteral("did_not_stop"));
+    const auto records = m_workspace.deployments();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, DeploymentStatus::Deployed);
+    EXPECT_EQ(records[0].check, "did_not_stop");
+    EXPECT_NE(records[0].checkMessage.find("did not stop by itself"), std::string::npos) << records[0].checkMessage;
+    EXPECT_TRUE(child<QPlainTextEdit>(dialog, "detailsPlainTextEdit")
+                    ->toPlainText()
+                    .contains(QStringLiteral("Deployment Template File")));
+    EXPECT_TRUE(child<QLabel>(dialog, "phaseLabel")->text().contains(QStringLiteral("did_not_stop")));
+    EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
+}
+
+TEST_F(DeployDialogTest, Check_SkipStopsItAndRecordsNothing)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    m_server.setRunOn(QString());
+    m_server.setTokenDelay(std::chrono::milliseconds(200)); // 64 pieces: long enough to skip
+    QString outcome;
+    QObject::connect(&dialog, &DeployDialog::checkFinished, &dialog, [&](const QString& result) { outcome = result; });
+    QObject::connect(&dialog, &DeployDialog::deployed, &dialog, [&] {
+        QTimer::singleShot(300, &dialog, [&] {
+            EXPECT_TRUE(dialog.isChecking());
+            auto* skip = child<QPushButton>(dialog, "cancelButton");
+            EXPECT_EQ(skip->text(), QStringLiteral("Skip Check"));
+            QTest::mouseClick(skip, Qt::LeftButton);
+        });
+    });
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(outcome, QStringLiteral("skipped"));
+    const auto records = m_workspace.deployments();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, DeploymentStatus::Deployed);
+    EXPECT_EQ(records[0].check, "");
+}
+
+TEST_F(DeployDialogTest, Check_Unticked_NoChatIsSent)
+{
+    DeployDialog dialog(m_context, m_saved);
+    prepare(dialog);
+    child<QCheckBox>(dialog, "checkAfterDeployCheckBox")->setChecked(false);
+    bool ok = false;
+    ASSERT_TRUE(clickDeployAndWait(dialog, &ok));
+    EXPECT_TRUE(ok);
+    for (const auto& request : m_server.requests()) {
+        EXPECT_NE(request.path, QStringLiteral("/api/chat"));
+    }
+    EXPECT_EQ(m_workspace.deployments().at(0).check, "");
 }

@@ -157,6 +157,18 @@ TEST(DeploymentTableModel, Updates_PassTheModelTesterWithColumnsAndHeaders)
     EXPECT_EQ(failedStatus.data().toString(), QStringLiteral("failed"));
     EXPECT_EQ(failedStatus.data(Qt::ToolTipRole).toString(), QStringLiteral("model architecture unsupported"));
     EXPECT_EQ(failedStatus.data(DeploymentTableModel::UuidRole).toString(), QStringLiteral("u3"));
+
+    // The post-deploy check's outcome, its warning as the tool tip; blank when it did not run.
+    DeploymentRecord checked = deployment("u2", "m1", "2025-01-02T00:00:00Z");
+    checked.check = "did_not_stop";
+    checked.checkMessage = "m1 did not stop by itself";
+    model.setRows({gone, checked, failed});
+    const QModelIndex check = model.index(model.rowOf(QStringLiteral("u2")), DeploymentTableModel::CheckColumn);
+    EXPECT_EQ(check.data().toString(), QStringLiteral("did not stop"));
+    EXPECT_EQ(check.data(Qt::ToolTipRole).toString(), QStringLiteral("m1 did not stop by itself"));
+    EXPECT_EQ(model.index(model.rowOf(QStringLiteral("u3")), DeploymentTableModel::CheckColumn).data().toString(),
+              QString());
+    EXPECT_EQ(model.headerData(DeploymentTableModel::CheckColumn, Qt::Horizontal).toString(), QStringLiteral("Check"));
 }
 
 namespace {

@@ -27,6 +27,10 @@ ApiRoute ApiRoute::match(const QString& path, const QByteArray& method)
         allow(Endpoint::Show, {"POST"});
     } else if (path == QLatin1String("/api/delete")) {
         allow(Endpoint::Delete, {"DELETE"});
+    } else if (path == QLatin1String("/api/chat")) {
+        allow(Endpoint::Chat, {"POST"});
+    } else if (path == QLatin1String("/api/generate")) {
+        allow(Endpoint::Generate, {"POST"});
     } else if (path == QLatin1String("/api/copy")) {
         allow(Endpoint::Copy, {"POST"});
     } else if (path.startsWith(QLatin1String("/api/blobs/")) && path.size() > 11 && !path.mid(11).contains(u'/')) {
@@ -39,7 +43,7 @@ ApiRoute ApiRoute::match(const QString& path, const QByteArray& method)
 bool ApiRoute::buffersBody() const
 {
     return endpoint == Endpoint::Create || endpoint == Endpoint::Show || endpoint == Endpoint::Delete ||
-           endpoint == Endpoint::Copy;
+           endpoint == Endpoint::Copy || endpoint == Endpoint::Chat || endpoint == Endpoint::Generate;
 }
 
 } // namespace deepext::fake

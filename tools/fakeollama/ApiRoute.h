@@ -21,6 +21,8 @@ struct ApiRoute
         Delete,
         Copy,
         Blob,
+        Chat,
+        Generate,
     };
 
     Endpoint endpoint = Endpoint::None;

@@ -236,6 +236,35 @@ void FakeOllamaServer::setInlineStreamErrors(bool enabled)
     m_state->updateFaults([enabled](FaultSettings& f) { f.inlineStreamErrors = enabled; });
 }
 
+void FakeOllamaServer::setRunOn(const QString& model, bool runOn)
+{
+    const QString key = model.isEmpty() ? QStringLiteral("*") : ModelName::parse(model).key();
+    m_state->updateFaults([key, runOn](FaultSettings& f) {
+        f.runOnModels.removeAll(key);
+        if (runOn) {
+            f.runOnModels.append(key);
+        }
+    });
+}
+
+void FakeOllamaServer::setTokenDelay(std::chrono::milliseconds delay)
+{
+    m_state->updateFaults([delay](FaultSettings& f) { f.tokenDelayMs = static_cast<int>(delay.count()); });
+}
+
+void FakeOllamaServer::setLoadDelay(std::chrono::milliseconds delay)
+{
+    m_state->updateFaults([delay](FaultSettings& f) { f.loadDelayMs = static_cast<int>(delay.count()); });
+}
+
+void FakeOllamaServer::setChatErrorAfterPieces(int pieces, const QString& message)
+{
+    m_state->updateFaults([pieces, message](FaultSettings& f) {
+        f.chatErrorAfterPieces = pieces;
+        f.chatErrorMessage = message;
+    });
+}
+
 void FakeOllamaServer::clearFaults()
 {
     const bool wasRefusing = m_state->faults().refuseConnections;

@@ -77,6 +77,17 @@ public:
     void setHtmlResponses(bool enabled);
     // Force the v0.5.5-0.12.5 stream error style (200 + {"error","status"} line) whatever the version.
     void setInlineStreamErrors(bool enabled);
+    // Chat and generate: the model's replies never end by themselves (they run on to num_predict, or to Ollama's cap
+    // of 10 x num_ctx tokens when none is sent), as a fine-tune whose template does not match what it emits; a
+    // stop string that occurs in what it says still ends them. An empty name means every model.
+    void setRunOn(const QString& model, bool runOn = true);
+    // Chat and generate: the pause before each piece of a reply, and the time the first request to a model spends
+    // loading it before anything is sent.
+    void setTokenDelay(std::chrono::milliseconds delay);
+    void setLoadDelay(std::chrono::milliseconds delay);
+    // Chat and generate fail with message (e.g. an out-of-memory text) after this many pieces (-1: off); at 0 before
+    // anything is streamed, with HTTP 500.
+    void setChatErrorAfterPieces(int pieces, const QString& message);
     void clearFaults();
 
     // What clients sent, oldest first.

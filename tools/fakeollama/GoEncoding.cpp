@@ -5,13 +5,27 @@ namespace deepext::fake {
 const QByteArray GoEncoding::JsonType = "application/json; charset=utf-8";
 const QByteArray GoEncoding::TextType = "text/plain; charset=utf-8";
 
-QByteArray GoEncoding::json(const nlohmann::json& value)
+namespace {
+
+// json.Marshal's HTML-safe escaping. The escaped characters can only occur inside strings, so a plain replace is
+// exact.
+QByteArray goEscaped(QByteArray out)
 {
-    // The escaped characters can only occur inside strings, so a plain replace is exact.
-    QByteArray out = QByteArray::fromStdString(value.dump());
     out.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     out.replace("\xe2\x80\xa8", "\\u2028").replace("\xe2\x80\xa9", "\\u2029");
     return out;
+}
+
+} // namespace
+
+QByteArray GoEncoding::json(const nlohmann::json& value)
+{
+    return goEscaped(QByteArray::fromStdString(value.dump()));
+}
+
+QByteArray GoEncoding::orderedJson(const nlohmann::ordered_json& value)
+{
+    return goEscaped(QByteArray::fromStdString(value.dump()));
 }
 
 QByteArray GoEncoding::progress(const nlohmann::json& line)

@@ -17,6 +17,8 @@ public:
 
     // json.Marshal: escapes <, > and & (and U+2028/9) inside strings.
     static QByteArray json(const nlohmann::json& value);
+    // The same for an object whose keys must stay in the Go struct's field order.
+    static QByteArray orderedJson(const nlohmann::ordered_json& value);
     // A progress object in api.ProgressResponse field order (status, digest, total, completed); others as json().
     static QByteArray progress(const nlohmann::json& line);
     // {"error": message}

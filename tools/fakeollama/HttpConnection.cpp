@@ -2,6 +2,7 @@
 
 #include "ApiRoute.h"
 #include "BlobHandlers.h"
+#include "ChatPlanner.h"
 #include "GoEncoding.h"
 #include "HostCheck.h"
 #include "ModelHandlers.h"
@@ -118,6 +119,9 @@ void HttpConnection::onDisconnected()
     const bool wasHeld = isHeld();
     if (m_create) {
         m_create->stop();
+    }
+    if (m_chat) {
+        m_chat->stop();
     }
     if (wasHeld || m_stalled) {
         m_stalled = false;
@@ -352,6 +356,18 @@ void HttpConnection::onComplete()
         m_create->start();
         return;
     }
+    if (route.endpoint == ApiRoute::Endpoint::Chat || route.endpoint == ApiRoute::Endpoint::Generate) {
+        ChatPlan plan = ChatPlanner(m_state).plan(m_body, route.endpoint == ApiRoute::Endpoint::Generate);
+        if (plan.immediate) {
+            writeResponse(*plan.immediate);
+            return;
+        }
+        m_busy = true;
+        ResponseChannel& channel = *this;
+        m_chat = std::make_unique<ChatStreamPlayer>(std::move(plan), channel);
+        m_chat->start();
+        return;
+    }
     writeResponse(respond());
 }
 
@@ -374,6 +390,8 @@ HttpResponse HttpConnection::respond() const
     case ApiRoute::Endpoint::Copy:
         return ModelHandlers(m_state).copy(m_body);
     case ApiRoute::Endpoint::Create:
+    case ApiRoute::Endpoint::Chat:
+    case ApiRoute::Endpoint::Generate:
     case ApiRoute::Endpoint::Blob:
     case ApiRoute::Endpoint::None:
         break;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "BlobUpload.h"
+#include "ChatStreamPlayer.h"
 #include "CreateStreamPlayer.h"
 #include "HttpRequestParser.h"
 #include "HttpResponse.h"
@@ -101,6 +102,7 @@ private:
     bool m_stalled = false;
 
     std::unique_ptr<CreateStreamPlayer> m_create;
+    std::unique_ptr<ChatStreamPlayer> m_chat;
 };
 
 } // namespace deepext::fake

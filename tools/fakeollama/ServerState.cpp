@@ -126,4 +126,14 @@ int ServerState::stalledCount() const
     return m_stalled;
 }
 
+bool ServerState::loadModel(const QString& key)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_loaded.contains(key)) {
+        return false;
+    }
+    m_loaded.append(key);
+    return true;
+}
+
 } // namespace deepext::fake

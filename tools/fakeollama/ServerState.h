@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMutex>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -30,6 +31,16 @@ struct FaultSettings
     bool inlineStreamErrors = false; // force the v0.5.5-0.12.5 error style
     bool hostCheck = true;
     int lineDelayMs = 0;
+    // Chat and generate: models (storage keys, see ModelName::key; "*" for every model) whose replies never end by
+    // themselves, as a fine-tune whose template does not match what it emits; the pause before each reply piece; how
+    // long loading a model takes (the first request to it after a start).
+    QStringList runOnModels;
+    int tokenDelayMs = 0;
+    int loadDelayMs = 0;
+    // Chat and generate end with {"error": chatErrorMessage} after this many pieces (-1: off); at 0, before any line,
+    // as an HTTP 500 error body.
+    int chatErrorAfterPieces = -1;
+    QString chatErrorMessage;
 };
 
 // Everything the test thread and the server thread share, behind one mutex.
@@ -61,6 +72,8 @@ public:
     int heldCount() const;
     void setStalledCount(int count);
     int stalledCount() const;
+    // Marks a model loaded; true when it was not yet (this request pays the load).
+    bool loadModel(const QString& key);
 
 private:
     mutable QMutex m_mutex;
@@ -72,6 +85,7 @@ private:
     int m_releaseTokens = 0;
     int m_held = 0;
     int m_stalled = 0;
+    QStringList m_loaded; // storage keys of models loaded by a chat or generate
 };
 
 } // namespace deepext::fake

@@ -77,6 +77,10 @@ struct DeploymentRecord
     bool presentOnServer = true; // from the last --refresh
     std::string refreshedAt;
     bool replacedExisting = false; // the server had a model of this name and the user chose to replace it
+    // The post-deploy check (deploy --check): "" (not run), "ok", "did_not_stop", "empty" or "error", and its
+    // warning or Ollama's text.
+    std::string check;
+    std::string checkMessage;
 };
 
 void to_json(nlohmann::json& j, const BaseModelRecord& r);

@@ -76,7 +76,7 @@ struct ModelCard
 {
     // Major: a reader refuses a larger one. Minor: additions a reader of the same major may ignore.
     static constexpr int kSchemaMajor = 1;
-    static constexpr int kSchemaMinor = 2; // 1.1: deployment_template; 1.2: gguf_exports
+    static constexpr int kSchemaMinor = 3; // 1.1: deployment_template; 1.2: gguf_exports; 1.3: evaluations
     static std::string currentSchemaVersion();
 
     std::string schemaVersion; // as read (a built card: the current one; a card without one: "0.0")
@@ -93,6 +93,9 @@ struct ModelCard
     std::vector<std::string> notes;
     // None: saved before snapshots existed, or its base had no Deployment Template File then.
     std::optional<DeploymentTemplateSnapshot> deploymentTemplate;
+    // Summaries of `deepext-cli eval` runs, oldest first, each naming its result file ("results", relative to the
+    // model folder). Written only when there is one.
+    nlohmann::json evaluations = nlohmann::json::array();
     nlohmann::json unknownFields = nlohmann::json::object(); // from a newer minor version, written back as read
 
     // Reads every source; never throws (a source that fails becomes a note).

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "deepext/ollama/ChatCall.h"
+#include "deepext/ollama/ChatTypes.h"
 #include "deepext/ollama/OllamaCall.h"
 
 #include <QObject>
@@ -24,6 +26,11 @@ struct OllamaTimeouts
     // An upload that makes no progress for this long fails. /api/create has no timeout once it is sent: the
     // conversion may keep the stream silent for many minutes.
     std::chrono::milliseconds uploadStall{std::chrono::seconds(60)};
+    // Chat and generate: from the request sent to the first piece of the reply. Ollama loads the model first, which
+    // can take minutes on a CPU, and sends nothing meanwhile.
+    std::chrono::milliseconds firstToken{std::chrono::minutes(5)};
+    // Chat and generate: from the first piece to the end of the reply (a model that never stops is cut here).
+    std::chrono::milliseconds reply{std::chrono::minutes(10)};
 };
 
 // The Ollama HTTP API used for deploying (docs/ollama-notes.md): one server URL, requests on the event loop through the
@@ -64,6 +71,9 @@ public:
     OllamaCall* deleteModel(const QString& name);
     // POST /api/show; result.json = the body. A missing model fails with httpStatus 404.
     OllamaCall* show(const QString& name);
+    // POST /api/chat or /api/generate, streamed: piece() per piece of text, then finished() with the whole reply in
+    // call->reply(). Errors carry Ollama's text verbatim in serverMessage (e.g. model 'x' not found: httpStatus 404).
+    ChatCall* chat(const ChatRequest& request, ChatEndpoint endpoint = ChatEndpoint::Chat);
 
     // "sha256:<64 lowercase hex>" from a hex digest (any case, with or without the prefix); nullopt when invalid.
     static std::optional<QString> blobDigest(const std::string& sha256);
@@ -74,6 +84,13 @@ private:
     OllamaCall* newCall(OllamaCall::Kind kind, const QString& method, const QString& path);
     OllamaCall* sendJson(OllamaCall::Kind kind, const QByteArray& method, const QString& path,
                          const std::optional<nlohmann::json>& body);
+    struct UrlProblem
+    {
+        OllamaResult::ErrorKind kind;
+        QString message;
+    };
+    // Why the server URL cannot be used (not http(s), no host, no TLS backend), if it cannot.
+    std::optional<UrlProblem> unusableUrl() const;
     // Fails the call at once when the URL cannot be used; true when it did.
     bool rejectUnusableUrl(OllamaCall* call) const;
 

@@ -135,7 +135,9 @@ void to_json(nlohmann::json& j, const DeploymentRecord& r)
          {"pid", r.pid},
          {"present_on_server", r.presentOnServer},
          {"refreshed_at", r.refreshedAt},
-         {"replaced_existing", r.replacedExisting}};
+         {"replaced_existing", r.replacedExisting},
+         {"check", r.check},
+         {"check_message", r.checkMessage}};
     if (!r.format.empty()) {
         j["format"] = r.format; // records written before the format was chosen have none
     }
@@ -160,6 +162,8 @@ void from_json(const nlohmann::json& j, DeploymentRecord& r)
     readField(j, "pid", r.pid);
     readField(j, "present_on_server", r.presentOnServer);
     readField(j, "refreshed_at", r.refreshedAt);
+    readField(j, "check", r.check);
+    readField(j, "check_message", r.checkMessage);
     readField(j, "format", r.format);
     readField(j, "replaced_existing", r.replacedExisting);
 }

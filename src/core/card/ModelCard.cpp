@@ -158,6 +158,9 @@ nlohmann::json ModelCard::toJson() const
                                     {"base_model", deploymentTemplate->baseTechnicalName},
                                     {"source_file", deploymentTemplate->sourceFile}};
     }
+    if (!evaluations.empty()) {
+        j["evaluations"] = evaluations;
+    }
     cj::restoreUnknownFields(j, unknownFields);
     return j;
 }
@@ -226,6 +229,9 @@ ModelCard ModelCard::fromJson(const nlohmann::json& j)
                 *file, *sha256, cj::optUnsigned(*it, "size").value_or(0), cj::optString(*it, "base_model").value_or(""),
                 cj::optString(*it, "source_file").value_or("")};
         }
+    }
+    if (const auto it = j.find("evaluations"); it != j.end() && it->is_array()) {
+        card.evaluations = *it;
     }
     card.unknownFields = cj::unknownFields(j, card.toJson());
     return card;

@@ -1,5 +1,6 @@
 #include "deepext/ollama/OllamaCall.h"
 
+#include "ReplyErrors.h"
 #include "deepext/base/Logging.h"
 
 #include <QNetworkReply>
@@ -12,27 +13,11 @@ namespace {
 constexpr qsizetype MaxLineBytes = 8 * 1024 * 1024;
 // Answers of the small endpoints (tags, show) stay far below this.
 constexpr qsizetype MaxAnswerBytes = 64 * 1024 * 1024;
-constexpr qsizetype MaxQuotedBytes = 2000;
 
 QString seconds(std::chrono::milliseconds ms)
 {
     const double s = static_cast<double>(ms.count()) / 1000.0;
     return QString::number(s, 'g', 3) + QStringLiteral(" s");
-}
-
-// The server's own words from an error body: the JSON "error" field, else the text itself.
-QString serverText(const QByteArray& body)
-{
-    const auto json = nlohmann::json::parse(body.constData(), body.constData() + body.size(), nullptr, false);
-    if (json.is_object() && json.contains("error")) {
-        const auto& error = json["error"];
-        return QString::fromStdString(error.is_string() ? error.get<std::string>() : error.dump());
-    }
-    QString text = QString::fromUtf8(body).trimmed();
-    if (text.size() > MaxQuotedBytes) {
-        text = text.left(MaxQuotedBytes) + QStringLiteral("…");
-    }
-    return text;
 }
 
 } // namespace
@@ -307,48 +292,8 @@ void OllamaCall::onTimeout()
 
 OllamaResult::ErrorKind OllamaCall::classifyNetworkError(QString& message) const
 {
-    const auto error = m_reply ? m_reply->error() : QNetworkReply::UnknownNetworkError;
-    const QString detail = m_reply ? m_reply->errorString() : QString();
-    switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
-        message = QStringLiteral("Could not connect to Ollama at %1: connection refused. Is Ollama running at %1?")
-                      .arg(m_server);
-        return OllamaResult::ErrorKind::ConnectionRefused;
-    case QNetworkReply::HostNotFoundError:
-        message = QStringLiteral("Could not connect to Ollama at %1: the host name was not found. Check the server "
-                                 "URL.")
-                      .arg(m_server);
-        return OllamaResult::ErrorKind::HostNotFound;
-    case QNetworkReply::TimeoutError:
-        message = QStringLiteral("The connection to Ollama at %1 timed out (%2).").arg(m_server, description());
-        return OllamaResult::ErrorKind::Timeout;
-    case QNetworkReply::SslHandshakeFailedError:
-    case QNetworkReply::UnknownNetworkError:
-        if (error == QNetworkReply::SslHandshakeFailedError || !m_sslErrors.isEmpty()) {
-            QStringList reasons;
-            for (const QSslError& sslError : m_sslErrors) {
-                reasons << sslError.errorString();
-            }
-            message = QStringLiteral("The secure connection to %1 failed: %2. If the server's certificate comes "
-                                     "from a private certificate authority, set the CA file of this deployment "
-                                     "environment.")
-                          .arg(m_server, reasons.isEmpty() ? detail : reasons.join(QStringLiteral("; ")));
-            return OllamaResult::ErrorKind::Tls;
-        }
-        break;
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::ProxyConnectionClosedError:
-        message = QStringLiteral("The connection to Ollama at %1 was closed during %2 (%3).")
-                      .arg(m_server, description(), detail);
-        return OllamaResult::ErrorKind::ConnectionDropped;
-    default:
-        break;
-    }
-    message = QStringLiteral("Could not talk to Ollama at %1 (%2): %3").arg(m_server, description(), detail);
-    return m_sawProgress || m_requestSent ? OllamaResult::ErrorKind::ConnectionDropped
-                                          : OllamaResult::ErrorKind::Network;
+    return ReplyErrors::classifyNetworkError(m_reply, m_sslErrors, m_server, description(),
+                                             m_sawProgress || m_requestSent, message);
 }
 
 QString OllamaCall::httpErrorMessage(int status, const QString& text) const
@@ -461,7 +406,7 @@ void OllamaCall::finishJson()
         completeWith(m_result);
         return;
     }
-    const QString text = serverText(m_buffer);
+    const QString text = ReplyErrors::serverText(m_buffer);
     completeFailure(OllamaResult::ErrorKind::Http, httpErrorMessage(status, text), text);
 }
 
@@ -469,7 +414,7 @@ void OllamaCall::finishCreate()
 {
     const int status = m_result.httpStatus;
     if (status >= 400) {
-        const QString text = serverText(m_buffer);
+        const QString text = ReplyErrors::serverText(m_buffer);
         completeFailure(OllamaResult::ErrorKind::Http,
                         text.isEmpty()
                             ? httpErrorMessage(status, text)

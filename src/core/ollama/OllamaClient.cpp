@@ -111,25 +111,32 @@ OllamaCall* OllamaClient::newCall(OllamaCall::Kind kind, const QString& method, 
     return new OllamaCall(kind, method, path, serverDisplay(), {m_timeouts.request, m_timeouts.uploadStall}, this);
 }
 
-bool OllamaClient::rejectUnusableUrl(OllamaCall* call) const
+std::optional<OllamaClient::UrlProblem> OllamaClient::unusableUrl() const
 {
     const QString scheme = m_serverUrl.scheme().toLower();
     if (!m_serverUrl.isValid() || m_serverUrl.host().isEmpty() ||
         (scheme != QStringLiteral("http") && scheme != QStringLiteral("https"))) {
-        call->failEarly(OllamaResult::ErrorKind::Network,
-                        QStringLiteral("\"%1\" is not a usable Ollama server URL; expected http://host:port or "
-                                       "https://host:port.")
-                            .arg(m_serverUrl.toString()));
-        return true;
+        return UrlProblem{OllamaResult::ErrorKind::Network,
+                          QStringLiteral("\"%1\" is not a usable Ollama server URL; expected http://host:port or "
+                                         "https://host:port.")
+                              .arg(m_serverUrl.toString())};
     }
     if (scheme == QStringLiteral("https") && !QSslSocket::supportsSsl()) {
-        call->failEarly(OllamaResult::ErrorKind::Tls,
-                        QStringLiteral("Cannot connect to %1: TLS is not available on this system (no SSL "
-                                       "backend for Qt).")
-                            .arg(serverDisplay()));
-        return true;
+        return UrlProblem{OllamaResult::ErrorKind::Tls,
+                          QStringLiteral("Cannot connect to %1: TLS is not available on this system (no SSL backend "
+                                         "for Qt).")
+                              .arg(serverDisplay())};
     }
-    return false;
+    return std::nullopt;
+}
+
+bool OllamaClient::rejectUnusableUrl(OllamaCall* call) const
+{
+    const auto problem = unusableUrl();
+    if (problem) {
+        call->failEarly(problem->kind, problem->message);
+    }
+    return problem.has_value();
 }
 
 OllamaCall* OllamaClient::sendJson(OllamaCall::Kind kind, const QByteArray& method, const QString& path,
@@ -293,6 +300,21 @@ OllamaCall* OllamaClient::show(const QString& name)
                                  .arg(server);
         }
     };
+    return call;
+}
+
+ChatCall* OllamaClient::chat(const ChatRequest& request, ChatEndpoint endpoint)
+{
+    const QString path = endpoint == ChatEndpoint::Chat ? QStringLiteral("/api/chat") : QStringLiteral("/api/generate");
+    auto* call = new ChatCall(endpoint, request.model, serverDisplay(),
+                              {m_timeouts.request, m_timeouts.firstToken, m_timeouts.reply}, this);
+    if (const auto problem = unusableUrl()) {
+        call->failEarly(problem->kind, problem->message);
+        return call;
+    }
+    QNetworkRequest networkRequest = makeRequest(path, NdjsonType);
+    networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, JsonType);
+    call->start(m_network->post(networkRequest, toBody(request.body(endpoint))));
     return call;
 }
 

@@ -88,6 +88,12 @@ VerifyReport SavedModelOperations::verify(const Workspace& workspace, const std:
     VerifyReport report;
     std::uint64_t done = 0;
     std::set<std::string> listed{"model_card.json", "README.md"};
+    for (const auto& evaluation : card.evaluations) {
+        // Result files of `eval`, kept beside the card.
+        if (evaluation.is_object() && evaluation.contains("results") && evaluation["results"].is_string()) {
+            listed.insert(evaluation["results"].get<std::string>());
+        }
+    }
     for (const auto& entry : card.files) {
         listed.insert(entry.path);
         const fs::path relative(entry.path);

@@ -4,6 +4,7 @@
 // reported by the sanitizers in build-asan.
 #define DEEPEXT_FUZZ_REPLAY 1
 #include "../../fuzz/AdapterPlanFuzz.cpp"
+#include "../../fuzz/ChatLineFuzz.cpp"
 #include "../../fuzz/DeploymentTemplateFuzz.cpp"
 #include "../../fuzz/GgufHeaderFuzz.cpp"
 #include "../../fuzz/HttpRequestParserFuzz.cpp"
@@ -79,6 +80,11 @@ TEST(FuzzReplay, OllamaResponse)
 {
     replayTarget("ollama_response", deepext::fuzz::ollamaResponse);
 }
+TEST(FuzzReplay, ChatLine)
+{
+    replayTarget("chat_line", deepext::fuzz::chatLine);
+}
+
 TEST(FuzzReplay, TrainingMetadata)
 {
     replayTarget("training_metadata", deepext::fuzz::trainingMetadata);

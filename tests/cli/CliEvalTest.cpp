@@ -1,0 +1,148 @@
+// `eval` through the real deepext-cli against the stand-in: two deployments x five prompts give ten result lines, and
+// the saved model's card keeps the summary with the result file beside it; bad prompt lines name file and line.
+#include "CliRunner.h"
+#include "fakeollama/FakeOllamaServer.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using deepext::fake::FakeOllamaServer;
+using deepext::test::CliResult;
+using deepext::test::errorLineCount;
+using deepext::test::runCli;
+
+namespace {
+
+class CliEval : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_ws = m_dir.path() + QStringLiteral("/ws");
+        m_server = std::make_unique<FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
+        ASSERT_TRUE(m_server->listen());
+        const auto demo = cli({QStringLiteral("demo")});
+        ASSERT_EQ(demo.exitCode, 0) << demo.err;
+        const auto save = cli({QStringLiteral("save"), QString::fromStdString(demo.out).trimmed()});
+        ASSERT_EQ(save.exitCode, 0) << save.err;
+        m_saved = QString::fromStdString(save.out).trimmed();
+        ASSERT_EQ(cli({QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("local"), QStringLiteral("--url"),
+                       m_server->url()})
+                      .exitCode,
+                  0);
+        for (const char* quantize : {"q8_0", "q4_K_M"}) {
+            const auto deploy =
+                cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--quantize"), QString::fromLatin1(quantize)});
+            ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
+            m_deployed.append(QString::fromStdString(deploy.out).trimmed());
+        }
+    }
+
+    CliResult cli(QStringList args) { return runCli(QStringList{QStringLiteral("--workspace"), m_ws} + args); }
+
+    QString writePrompts(const QByteArray& text)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("prompts.jsonl"));
+        QFile file(path);
+        EXPECT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text);
+        return path;
+    }
+
+    std::string modelFolder() const { return m_ws.toStdString() + "/saved_models/" + m_saved.toStdString(); }
+
+    QTemporaryDir m_dir;
+    QString m_ws;
+    QString m_saved;
+    QStringList m_deployed;
+    std::unique_ptr<FakeOllamaServer> m_server;
+};
+
+std::vector<nlohmann::json> jsonLines(const std::string& text)
+{
+    std::vector<nlohmann::json> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        out.push_back(nlohmann::json::parse(line));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_F(CliEval, TwoDeploymentsFivePromptsTenLinesAndTheCardSummary)
+{
+    // The second deployment runs on: its replies hit the limit instead of stopping by themselves.
+    m_server->setRunOn(m_deployed[1]);
+    const QString prompts = writePrompts("{\"prompt\": \"one\", \"expected\": \"You said: one\"}\n"
+                                         "{\"prompt\": \"two\", \"system\": \"Be brief.\"}\n"
+                                         "\n"
+                                         "{\"prompt\": \"three\", \"expected\": \"nowhere\"}\n"
+                                         "{\"prompt\": \"four\"}\n"
+                                         "{\"prompt\": \"five\"}\n");
+    const QString out = m_dir.filePath(QStringLiteral("results.jsonl"));
+    const auto result = cli({QStringLiteral("eval"), m_deployed[0], m_deployed[1], QStringLiteral("--prompts"), prompts,
+                             QStringLiteral("--out"), out, QStringLiteral("--max-tokens"), QStringLiteral("30")});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    std::ifstream in(out.toStdString());
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto lines = jsonLines(text);
+    ASSERT_EQ(lines.size(), 10U) << text;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto& line = lines[i];
+        EXPECT_EQ(line["deployment"], m_deployed[static_cast<qsizetype>(i / 5)].toStdString());
+        EXPECT_EQ(line["prompt_index"], i % 5);
+        EXPECT_EQ(line["done_reason"], i < 5 ? "stop" : "length");
+        EXPECT_EQ(line["tokens_per_second"], 100.0);
+        EXPECT_EQ(line.contains("contains_expected"), i % 5 == 0 || i % 5 == 2) << line.dump();
+    }
+    EXPECT_EQ(lines[0]["contains_expected"], true);
+    EXPECT_EQ(lines[2]["contains_expected"], false);
+    EXPECT_EQ(lines[5]["contains_expected"], true);
+    EXPECT_EQ(lines[7]["contains_expected"], false);
+    EXPECT_EQ(lines[5]["tokens"], 30);
+    // Temperature 0 and a fixed seed on every request.
+    for (const auto& request : m_server->requests(QStringLiteral("POST"), QStringLiteral("/api/chat"))) {
+        EXPECT_EQ((*request.json)["options"],
+                  nlohmann::json::parse(R"({"num_predict":30,"temperature":0.0,"seed":42})"));
+    }
+
+    std::ifstream cardIn(modelFolder() + "/model_card.json");
+    const auto card = nlohmann::json::parse(cardIn);
+    ASSERT_EQ(card["evaluations"].size(), 1U);
+    const auto& summary = card["evaluations"][0];
+    EXPECT_EQ(summary["deployments"], nlohmann::json({m_deployed[0].toStdString(), m_deployed[1].toStdString()}));
+    EXPECT_EQ(summary["prompts"], 5);
+    EXPECT_EQ(summary["replies"], 10);
+    EXPECT_EQ(summary["stopped_by_itself"], 5);
+    EXPECT_EQ(summary["expected_total"], 4);
+    EXPECT_EQ(summary["expected_matches"], 2); // prompt 0 on both (the run-on reply says it too), prompt 2 on neither
+    EXPECT_EQ(summary["median_tokens_per_second"], 100.0);
+    EXPECT_FALSE(summary["when"].get<std::string>().empty());
+    std::ifstream kept(modelFolder() + "/" + summary["results"].get<std::string>());
+    const std::string keptText{std::istreambuf_iterator<char>(kept), std::istreambuf_iterator<char>()};
+    EXPECT_EQ(keptText, text);
+    // The result file beside the card is the card's own: verify does not call it unexpected.
+    const auto verify = cli({QStringLiteral("verify"), m_saved});
+    EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+}
+
+TEST_F(CliEval, BadPromptLinesNameFileAndLine)
+{
+    const QString prompts = writePrompts("{\"prompt\": \"one\"}\n{\"prompt\": 3}\n");
+    const auto result = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--prompts"), prompts});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(errorLineCount(result.err), 1);
+    EXPECT_NE(result.err.find(prompts.toStdString() + ":2: \"prompt\" must be a string"), std::string::npos)
+        << result.err;
+    const QString notJson = writePrompts("{\"prompt\": \"one\"}\n\nnot json\n");
+    const auto bad = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--prompts"), notJson});
+    EXPECT_NE(bad.err.find(notJson.toStdString() + ":3: not a JSON object"), std::string::npos) << bad.err;
+    EXPECT_TRUE(m_server->requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).isEmpty());
+}
