@@ -8,38 +8,57 @@
 #include "gui/AppContext.h"
 #include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
+#include "gui/DeploymentFilterProxy.h"
 #include "gui/DeploymentTableModel.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
 
+#include <QComboBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QShowEvent>
-#include <QSortFilterProxyModel>
+#include <QTime>
+#include <QTimer>
 
 #include <algorithm>
+#include <set>
 
 namespace deepext::gui {
+namespace {
+
+constexpr int PresenceIntervalMs = 60 * 1000;
+
+// What a load brings to the page: the records, and which of their saved models are gone from the workspace.
+struct DeploymentsView
+{
+    std::vector<DeploymentRecord> records;
+    std::set<std::string> missingSavedModels;
+};
+
+} // namespace
 
 DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::DeployedModelsPage>())
     , m_context(context)
     , m_model(new DeploymentTableModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new DeploymentFilterProxy(this))
     , m_loader(new CoalescedLoader(context, this))
     , m_maintenance(new DeploymentMaintenance(context.workspace(), context.network(), context.runner(), this))
+    , m_presence(new DeploymentMaintenance(context.workspace(), context.network(), context.runner(), this))
+    , m_presenceTimer(new QTimer(this))
 {
     m_ui->setupUi(this);
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(DeploymentTableModel::StartedAtRole);
-    m_proxy->setDynamicSortFilter(true);
-    m_proxy->sort(DeploymentTableModel::NameColumn, Qt::DescendingOrder); // newest first, like the saved models
     m_ui->deploymentsTableView->setModel(m_proxy);
     // Column widths as the user left them; the first load sizes them to their contents otherwise.
     m_headerRestored = LayoutMemory::keep(m_ui->deploymentsTableView->horizontalHeader(),
                                           QStringLiteral("DeployedModelsPage/deploymentsTable"));
+    // Newest first, like the saved models, until the user clicks another header; not the restored header's sort
+    // (before sortable columns it said "name, descending" and meant newest first).
+    m_ui->deploymentsTableView->sortByColumn(DeploymentTableModel::DeployedAtColumn, Qt::DescendingOrder);
     m_ui->deployedModelsSplitter->setStretchFactor(0, 1);
     m_ui->deployedModelsSplitter->setStretchFactor(1, 2);
     if (!LayoutMemory::keep(m_ui->deployedModelsSplitter, QStringLiteral("DeployedModelsPage/splitter"))) {
@@ -68,20 +87,76 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
                 updateButtons();
                 emit maintenanceFinished(ok);
             });
+    connect(m_ui->clearHistoryButton, &QPushButton::clicked, this, &DeployedModelsPage::clearHistory);
+    connect(m_ui->deploymentViewComboBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_proxy->setShowHistory(index == 1);
+        updateButtons();
+        showDetails();
+    });
+    connect(m_ui->deploymentFilterLineEdit, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterText(text);
+        updateButtons();
+        showDetails();
+    });
+    // A row the filter hides leaves the selection: the buttons and the pane follow.
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, [this] {
+        updateButtons();
+        showDetails();
+    });
+    m_presenceTimer->setInterval(PresenceIntervalMs);
+    connect(m_presenceTimer, &QTimer::timeout, this, &DeployedModelsPage::checkPresence);
+    connect(
+        m_presence, &DeploymentMaintenance::presenceChecked, this,
+        [this](const ServerModels& present, const QString& problems) {
+            m_checkingPresence = false;
+            m_presenceChecked = true;
+            m_model->setPresence(present);
+            updateHistoryCount();
+            if (!m_busy) {
+                m_ui->statusLabel->setText(
+                    problems.isEmpty()
+                        ? tr("Checked the servers at %1.").arg(QTime::currentTime().toString(QStringLiteral("HH:mm")))
+                        : tr("Not every server answered: %1").arg(problems));
+            }
+            emit presenceChecked();
+        });
+    connect(m_presence, &DeploymentMaintenance::finished, this, [this](bool, const QString& message, const QString&) {
+        // Only a failure to read the records ends a presence check this way.
+        m_checkingPresence = false;
+        if (!m_busy) {
+            m_ui->statusLabel->setText(message);
+        }
+        emit presenceChecked();
+    });
     connect(&m_context, &AppContext::registryChanged, this, &DeployedModelsPage::reload);
-    m_loader->setJob([workspace = m_context.workspace()] { return workspace.deployments(); },
-                     [this](JobOutcome<std::vector<DeploymentRecord>> outcome) {
-                         if (!outcome.ok()) {
-                             m_ui->statusLabel->setText(
-                                 tr("The deployment records could not be read: %1").arg(outcome.failure.message));
-                             return;
-                         }
-                         m_model->setRows(std::move(*outcome.value));
-                         fitColumns();
-                         updateButtons();
-                         showDetails();
-                         emit loaded(m_model->rowCount());
-                     });
+    m_loader->setJob(
+        [workspace = m_context.workspace()] {
+            DeploymentsView view{workspace.deployments(), {}};
+            for (const auto& record : view.records) {
+                if (!view.missingSavedModels.count(record.savedModel) &&
+                    !workspace.savedModelExists(record.savedModel)) {
+                    view.missingSavedModels.insert(record.savedModel);
+                }
+            }
+            return view;
+        },
+        [this](JobOutcome<DeploymentsView> outcome) {
+            if (!outcome.ok()) {
+                m_ui->statusLabel->setText(
+                    tr("The deployment records could not be read: %1").arg(outcome.failure.message));
+                return;
+            }
+            m_model->setMissingSavedModels(std::move(outcome.value->missingSavedModels));
+            m_model->setRows(std::move(outcome.value->records));
+            fitColumns();
+            updateHistoryCount();
+            updateButtons();
+            showDetails();
+            if (!m_presenceChecked && isVisible()) {
+                checkPresence();
+            }
+            emit loaded(m_model->rowCount());
+        });
     updateButtons();
     reload();
 }
@@ -101,6 +176,42 @@ void DeployedModelsPage::reload()
 int DeployedModelsPage::recordCount() const
 {
     return m_model->rowCount();
+}
+
+int DeployedModelsPage::visibleCount() const
+{
+    return m_proxy->rowCount();
+}
+
+void DeployedModelsPage::setShowHistory(bool history)
+{
+    m_ui->deploymentViewComboBox->setCurrentIndex(history ? 1 : 0);
+}
+
+void DeployedModelsPage::updateHistoryCount()
+{
+    int hidden = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        hidden += m_model->isLive(row) ? 0 : 1;
+    }
+    m_ui->deploymentViewComboBox->setItemText(
+        1, hidden > 0 ? tr("History: every attempt (%n not live)", nullptr, hidden) : tr("History: every attempt"));
+}
+
+void DeployedModelsPage::selectProxyRowOf(int sourceRow)
+{
+    QModelIndex index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    if (!index.isValid() && !m_proxy->showsHistory()) {
+        setShowHistory(true);
+        index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    }
+    if (!index.isValid()) { // hidden by the filter's text
+        m_ui->deploymentFilterLineEdit->clear();
+        index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    }
+    if (index.isValid()) {
+        m_ui->deploymentsTableView->selectRow(index.row());
+    }
 }
 
 QModelIndex DeployedModelsPage::currentSourceIndex() const
@@ -123,18 +234,23 @@ void DeployedModelsPage::selectUuid(const QString& uuid)
 {
     const int row = m_model->rowOf(uuid);
     if (row >= 0) {
-        m_ui->deploymentsTableView->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+        selectProxyRowOf(row);
     }
 }
 
 void DeployedModelsPage::selectOllamaName(const QString& name)
 {
     // The newest record of that name (a name can be reused after a removal).
-    for (int row = 0; row < m_proxy->rowCount(); ++row) {
-        if (m_proxy->index(row, 0).data(DeploymentTableModel::OllamaNameRole).toString() == name) {
-            m_ui->deploymentsTableView->selectRow(row);
-            return;
+    int newest = -1;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const DeploymentRecord& record = m_model->rowAt(row);
+        if (QString::fromStdString(record.ollamaName) == name &&
+            (newest < 0 || record.startedAt > m_model->rowAt(newest).startedAt)) {
+            newest = row;
         }
+    }
+    if (newest >= 0) {
+        selectProxyRowOf(newest);
     }
 }
 
@@ -170,10 +286,60 @@ void DeployedModelsPage::removeSelected()
     m_maintenance->undeploy(name.toStdString());
 }
 
+void DeployedModelsPage::clearHistory()
+{
+    if (m_busy) {
+        return;
+    }
+    if (!m_context.prompts().confirm(tr("Clear History"),
+                                     tr("Forget the failed, cancelled, interrupted and removed attempts?\n\nDeployed "
+                                        "models and deploys still running stay; nothing changes in Ollama."),
+                                     {}, tr("Clear History"))) {
+        return;
+    }
+    m_busy = true;
+    m_job = m_context.jobs()->begin(tr("Clearing the deployment history"));
+    updateButtons();
+    m_context.run(
+        this, [workspace = m_context.workspace()] { return workspace.removeDeploymentHistory(); },
+        [this](JobOutcome<int> outcome) {
+            m_busy = false;
+            m_context.jobs()->end(m_job);
+            m_job = 0;
+            if (outcome.ok()) {
+                m_ui->statusLabel->setText(tr("Forgot %n attempt(s).", nullptr, *outcome.value));
+            } else {
+                m_ui->statusLabel->setText(outcome.failure.message);
+                m_context.prompts().showError(tr("The history could not be cleared: %1").arg(outcome.failure.message),
+                                              outcome.failure.details);
+            }
+            emit m_context.registryChanged();
+            updateButtons();
+            emit historyCleared(outcome.ok() ? *outcome.value : -1);
+        });
+}
+
+void DeployedModelsPage::checkPresence()
+{
+    if (m_checkingPresence || m_model->rowCount() == 0) {
+        return;
+    }
+    m_checkingPresence = true;
+    m_presence->checkPresence();
+}
+
 void DeployedModelsPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
     fitColumns();
+    checkPresence();
+    m_presenceTimer->start();
+}
+
+void DeployedModelsPage::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    m_presenceTimer->stop();
 }
 
 void DeployedModelsPage::fitColumns()
@@ -228,6 +394,12 @@ void DeployedModelsPage::updateButtons()
 {
     m_ui->refreshButton->setEnabled(!m_busy);
     m_ui->removeFromOllamaButton->setEnabled(!m_busy && !currentOllamaName().isEmpty());
+    bool anyPast = false;
+    for (int row = 0; row < m_model->rowCount() && !anyPast; ++row) {
+        anyPast = !m_model->isLive(row) && m_model->rowAt(row).status != DeploymentStatus::Deployed;
+    }
+    m_ui->clearHistoryButton->setVisible(m_proxy->showsHistory());
+    m_ui->clearHistoryButton->setEnabled(!m_busy && anyPast);
 }
 
 } // namespace deepext::gui

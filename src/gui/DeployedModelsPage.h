@@ -5,7 +5,7 @@
 
 #include <memory>
 
-class QSortFilterProxyModel;
+class QTimer;
 
 namespace Ui {
 class DeployedModelsPage;
@@ -19,12 +19,15 @@ namespace deepext::gui {
 
 class AppContext;
 class CoalescedLoader;
+class DeploymentFilterProxy;
 class DeploymentTableModel;
 
-// Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time, and the
-// selected record's details in a card pane below. Refresh asks each Ollama what it still has; Remove from Ollama
-// deletes the model there (the record stays, marked removed). The selection is kept by deploy UUID across reloads;
-// the registry is read and written only off the GUI thread. Column widths are remembered.
+// Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time, check, and
+// the selected record's details in a card pane below. By default the live deployments, their presence asked of each
+// server when the page shows and every minute while it does (nothing written); History shows every attempt and
+// can be cleared; a filter box and sortable columns. Refresh asks each Ollama what it still has and records it;
+// Remove from Ollama deletes the model there (the record stays, marked removed). The selection is kept by deploy
+// UUID across reloads; the registry is read and written only off the GUI thread. Column widths are remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -39,22 +42,34 @@ public:
     QString currentOllamaName() const;
     QString currentUuid() const;
     void selectOllamaName(const QString& name);
+    // Selects the record, switching to History when the live view hides it.
     void selectUuid(const QString& uuid);
+    // Rows the table shows (the live view or History, narrowed by the filter).
+    int visibleCount() const;
+    void setShowHistory(bool history);
     DeploymentTableModel* model() const { return m_model; }
 
 signals:
     void loaded(int count);
     void maintenanceFinished(bool ok);
+    void presenceChecked();
+    void historyCleared(int removed);
 
 public slots:
     void refreshFromServers();
     void removeSelected();
+    void clearHistory();
+    // Asks each server which models it has, quietly (problems go to the status line), unless a check is running.
+    void checkPresence();
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void updateButtons();
+    void updateHistoryCount();
+    void selectProxyRowOf(int sourceRow);
     void showDetails();
     // Sizes the columns to their contents the first time, fitting the table's width by eliding the long names.
     void fitColumns();
@@ -63,9 +78,13 @@ private:
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
     AppContext& m_context;
     DeploymentTableModel* m_model;
-    QSortFilterProxyModel* m_proxy;
+    DeploymentFilterProxy* m_proxy;
     CoalescedLoader* m_loader;
     DeploymentMaintenance* m_maintenance;
+    DeploymentMaintenance* m_presence; // its own instance: a quiet check never mixes with the user's Refresh
+    QTimer* m_presenceTimer;
+    bool m_checkingPresence = false;
+    bool m_presenceChecked = false;
     bool m_busy = false;
     bool m_headerRestored = false;
     bool m_columnsFitted = false;

@@ -1,5 +1,6 @@
 #include "gui/DeploymentTableModel.h"
 
+#include "deepext/ollama/OllamaName.h"
 #include "gui/SavedModelListModel.h"
 #include "gui/StatusBadge.h"
 
@@ -41,9 +42,48 @@ int DeploymentTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString DeploymentTableModel::statusText(const DeploymentRecord& record)
+void DeploymentTableModel::setPresence(ServerModels present)
 {
-    if (record.status == DeploymentStatus::Deployed && !record.presentOnServer) {
+    if (present != m_present) {
+        m_present = std::move(present);
+        allRowsChanged();
+    }
+}
+
+void DeploymentTableModel::setMissingSavedModels(std::set<std::string> missing)
+{
+    if (missing != m_missingSavedModels) {
+        m_missingSavedModels = std::move(missing);
+        allRowsChanged();
+    }
+}
+
+void DeploymentTableModel::allRowsChanged()
+{
+    if (rowCount() > 0) {
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    }
+}
+
+bool DeploymentTableModel::isPresent(const DeploymentRecord& record) const
+{
+    const auto server = m_present.find(record.url);
+    if (server == m_present.end()) {
+        return record.presentOnServer;
+    }
+    return server->second.count(ollama::OllamaName::comparisonKey(record.ollamaName)) > 0;
+}
+
+bool DeploymentTableModel::isLive(int row) const
+{
+    const DeploymentRecord& record = rowAt(row);
+    return record.status == DeploymentStatus::Deploying ||
+           (record.status == DeploymentStatus::Deployed && isPresent(record));
+}
+
+QString DeploymentTableModel::statusText(const DeploymentRecord& record) const
+{
+    if (record.status == DeploymentStatus::Deployed && !isPresent(record)) {
         return tr("deployed, no longer on the server");
     }
     return QString::fromUtf8(deploymentStatusName(record.status));
@@ -62,6 +102,15 @@ QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
         return QString::fromStdString(record.ollamaName);
     case StartedAtRole:
         return QString::fromStdString(record.startedAt);
+    case LiveRole:
+        return isLive(index.row());
+    case SortRole:
+        if (index.column() == DeployedAtColumn) {
+            // As shown (the end, else the start), then by the start: a burst of deploys ending together keeps order.
+            return QString::fromStdString((record.endedAt.empty() ? record.startedAt : record.endedAt) + " " +
+                                          record.startedAt);
+        }
+        return data(index, Qt::DisplayRole).toString().toLower();
     case Qt::DecorationRole:
         if (index.column() == StatusColumn) {
             return statusDot(QString::fromUtf8(deploymentStatusName(record.status)));
@@ -78,6 +127,11 @@ QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
     case NameColumn:
         return QString::fromStdString(record.ollamaName);
     case SavedModelColumn:
+        if (m_missingSavedModels.count(record.savedModel) > 0) {
+            return tip ? tr("%1 was deleted from the workspace; the model stays in Ollama until removed there")
+                             .arg(QString::fromStdString(record.savedModel))
+                       : tr("%1 (deleted)").arg(QString::fromStdString(record.savedModel));
+        }
         return QString::fromStdString(record.savedModel);
     case EnvironmentColumn:
         return QString::fromStdString(tip || record.environment.empty() ? record.url : record.environment);
@@ -100,6 +154,10 @@ QVariant DeploymentTableModel::data(const QModelIndex& index, int role) const
 
 QVariant DeploymentTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole) {
+        // A first click sorts names A to Z, times newest first.
+        return section == DeployedAtColumn ? Qt::DescendingOrder : Qt::AscendingOrder;
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
         return KeyedRowsModel<DeploymentRecord>::headerData(section, orientation, role);
     }

@@ -1,7 +1,11 @@
 #pragma once
 
 #include "deepext/base/Records.h"
+#include "deepext/workflow/DeploymentMaintenance.h"
 #include "gui/KeyedRowsModel.h"
+
+#include <set>
+#include <string>
 
 namespace deepext::gui {
 
@@ -28,6 +32,8 @@ public:
         UuidRole = Qt::UserRole + 1,
         OllamaNameRole,
         StartedAtRole, // ISO 8601 UTC: sorts chronologically as text
+        SortRole,      // what a click on the column's header sorts by (times as ISO text, the rest as shown)
+        LiveRole,      // bool: deploying now, or deployed and (as far as we know) still on its server
     };
 
     explicit DeploymentTableModel(QObject* parent = nullptr);
@@ -37,11 +43,24 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    // What the status column says: the status's name, and for a deployed model a refresh found missing, that.
-    static QString statusText(const DeploymentRecord& record);
+    // What each server had at the last presence check; overrides the records' presentOnServer for those servers.
+    void setPresence(ServerModels present);
+    // Saved models no longer in the workspace: their rows say so (the deployments stay, as the seed says).
+    void setMissingSavedModels(std::set<std::string> missing);
+    bool isLive(int row) const;
+    bool isPresent(const DeploymentRecord& record) const;
+
+    // What the status column says: the status's name, and for a deployed model no longer on its server, that.
+    QString statusText(const DeploymentRecord& record) const;
 
 protected:
     QString keyOf(const DeploymentRecord& record) const override;
+
+private:
+    void allRowsChanged();
+
+    ServerModels m_present;
+    std::set<std::string> m_missingSavedModels;
 };
 
 } // namespace deepext::gui

@@ -20,6 +20,9 @@ public:
     std::vector<DeploymentRecord> all() const;
     // Replaces the record with the same UUID, or adds it.
     void upsert(const DeploymentRecord& record) const;
+    // Drops the attempts that did not end deployed (failed, cancelled, interrupted) and the models since removed from
+    // their server, in one write; a deploy still running and every deployed record stay. Returns how many went.
+    int removeHistory() const;
 
 private:
     RegistryFile m_file;

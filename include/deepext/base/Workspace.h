@@ -85,6 +85,8 @@ public:
     // Deployment records. A record left "deploying" whose deploy lock no living process holds reads "interrupted".
     std::vector<DeploymentRecord> deployments() const;
     void upsertDeployment(const DeploymentRecord& record) const;
+    // DeploymentRegistry::removeHistory: the failed, cancelled, interrupted and removed records go.
+    int removeDeploymentHistory() const;
     std::string deployLockPath(const std::string& uuid) const;
 
     // Saved models (saved_models/ is the truth).

@@ -36,4 +36,26 @@ void DeploymentRegistry::upsert(const DeploymentRecord& record) const
     });
 }
 
+int DeploymentRegistry::removeHistory() const
+{
+    int removed = 0;
+    m_file.update([&](nlohmann::json& file) {
+        removed = 0;
+        auto& items = RegistryFile::arrayOf(file, Key);
+        nlohmann::json kept = nlohmann::json::array();
+        for (const auto& item : items) {
+            DeploymentRecord record = item;
+            const bool running = record.status == DeploymentStatus::Deploying &&
+                                 OperationLock::isHeldByLivingProcess(m_layout.deployLockPath(record.uuid));
+            if (record.status == DeploymentStatus::Deployed || running) {
+                kept.push_back(item);
+            } else {
+                ++removed;
+            }
+        }
+        items = std::move(kept);
+    });
+    return removed;
+}
+
 } // namespace deepext

@@ -252,6 +252,11 @@ void Workspace::upsertDeployment(const DeploymentRecord& record) const
     deploymentRegistry().upsert(record);
 }
 
+int Workspace::removeDeploymentHistory() const
+{
+    return deploymentRegistry().removeHistory();
+}
+
 std::string Workspace::savedModelPath(const std::string& name) const
 {
     if (!naming::isSafePathComponent(name)) {

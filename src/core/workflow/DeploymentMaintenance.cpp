@@ -60,9 +60,8 @@ void DeploymentMaintenance::finishLater(bool ok, const QString& message, const Q
         this, [this, ok, message, details] { emit finished(ok, message, details); }, Qt::QueuedConnection);
 }
 
-void DeploymentMaintenance::refresh()
+void DeploymentMaintenance::gatherServers(std::function<void(std::vector<Server>)> next)
 {
-    // One /api/tags per server, one after the other; each answer updates the records of that server.
     m_runner->run(
         this,
         [workspace = m_workspace] {
@@ -78,24 +77,47 @@ void DeploymentMaintenance::refresh()
             }
             return out;
         },
-        [this](JobOutcome<std::vector<Server>> outcome) {
+        [this, next = std::move(next)](JobOutcome<std::vector<Server>> outcome) {
             if (!outcome.ok()) {
                 finishLater(false, tr("The deployment records could not be read: %1").arg(outcome.failure.message),
                             outcome.failure.details);
                 return;
             }
-            refreshNext(std::make_shared<std::vector<Server>>(std::move(*outcome.value)),
-                        std::make_shared<std::vector<std::string>>());
+            next(std::move(*outcome.value));
         });
 }
 
+void DeploymentMaintenance::refresh()
+{
+    // One /api/tags per server, one after the other; each answer updates the records of that server.
+    gatherServers([this](std::vector<Server> servers) {
+        refreshNext(std::make_shared<std::vector<Server>>(std::move(servers)),
+                    std::make_shared<std::vector<std::string>>());
+    });
+}
+
+void DeploymentMaintenance::checkPresence()
+{
+    gatherServers([this](std::vector<Server> servers) {
+        refreshNext(std::make_shared<std::vector<Server>>(std::move(servers)),
+                    std::make_shared<std::vector<std::string>>(), std::make_shared<ServerModels>());
+    });
+}
+
 void DeploymentMaintenance::refreshNext(std::shared_ptr<std::vector<Server>> pending,
-                                        std::shared_ptr<std::vector<std::string>> problems)
+                                        std::shared_ptr<std::vector<std::string>> problems,
+                                        std::shared_ptr<ServerModels> seen)
 {
     if (pending->empty()) {
         std::string details;
         for (const auto& problem : *problems) {
             details += (details.empty() ? "" : "\n") + problem;
+        }
+        if (seen) {
+            QMetaObject::invokeMethod(
+                this, [this, seen, details = QString::fromStdString(details)] { emit presenceChecked(*seen, details); },
+                Qt::QueuedConnection);
+            return;
         }
         finishLater(problems->empty(),
                     problems->empty() ? tr("Refreshed.")
@@ -110,16 +132,16 @@ void DeploymentMaintenance::refreshNext(std::shared_ptr<std::vector<Server>> pen
     ollama::OllamaClient* client = nullptr;
     if (const auto failure = catchFailure([&] { client = clientFor(m_network, server.url, server.caFile, this); })) {
         problems->push_back(shown + ": " + failure->message.toStdString());
-        refreshNext(pending, problems);
+        refreshNext(pending, problems, seen);
         return;
     }
     auto* call = client->tags();
     connect(call, &ollama::OllamaCall::finished, this,
-            [this, client, server, shown, pending, problems](const ollama::OllamaResult& result) {
+            [this, client, server, shown, pending, problems, seen](const ollama::OllamaResult& result) {
                 client->deleteLater();
                 if (!result.ok()) {
                     problems->push_back(result.message.toStdString());
-                    refreshNext(pending, problems);
+                    refreshNext(pending, problems, seen);
                     return;
                 }
                 std::set<std::string> present;
@@ -131,7 +153,12 @@ void DeploymentMaintenance::refreshNext(std::shared_ptr<std::vector<Server>> pen
                     })) {
                     problems->push_back(shown + ": the list of models is not what Ollama sends (" +
                                         failure->message.toStdString() + ")");
-                    refreshNext(pending, problems);
+                    refreshNext(pending, problems, seen);
+                    return;
+                }
+                if (seen) {
+                    (*seen)[server.url] = std::move(present);
+                    refreshNext(pending, problems, seen);
                     return;
                 }
                 m_runner->run(

@@ -176,6 +176,31 @@ TEST(Workspace, InterruptedDeploy_ReadsAsInterrupted)
     EXPECT_EQ(workspace.deployments().at(0).status, DeploymentStatus::Deploying);
 }
 
+TEST(Workspace, RemoveDeploymentHistory_KeepsDeployedAndRunningDropsTheRest)
+{
+    QTemporaryDir dir;
+    const Workspace workspace = Workspace::open(root(dir));
+    const std::vector<std::pair<std::string, DeploymentStatus>> statuses = {
+        {"deployed", DeploymentStatus::Deployed},   {"failed", DeploymentStatus::Failed},
+        {"cancelled", DeploymentStatus::Cancelled}, {"removed", DeploymentStatus::Removed},
+        {"running", DeploymentStatus::Deploying},   {"interrupted", DeploymentStatus::Deploying}};
+    for (const auto& [uuid, status] : statuses) {
+        DeploymentRecord record;
+        record.uuid = uuid;
+        record.status = status;
+        workspace.upsertDeployment(record);
+    }
+    OperationLock lock(workspace.deployLockPath("running"));
+    ASSERT_TRUE(lock.tryLock(0));
+    EXPECT_EQ(workspace.removeDeploymentHistory(), 4);
+    std::set<std::string> kept;
+    for (const auto& record : workspace.deployments()) {
+        kept.insert(record.uuid);
+    }
+    EXPECT_EQ(kept, (std::set<std::string>{"deployed", "running"}));
+    EXPECT_EQ(workspace.removeDeploymentHistory(), 0);
+}
+
 TEST(Workspace, KilledWriter_NeverLeavesATornRegistry)
 {
     QTemporaryDir dir;
