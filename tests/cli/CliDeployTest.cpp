@@ -1,5 +1,6 @@
 // deploy / deployed / undeploy through the real deepext-cli against the stand-in Ollama server.
 #include "CliRunner.h"
+#include "SavedDemoOnServer.h"
 #include "fakeollama/FakeOllamaServer.h"
 
 #include <QTemporaryDir>
@@ -20,27 +21,9 @@ using deepext::test::runCli;
 
 namespace {
 
-class CliDeploy : public ::testing::Test
+class CliDeploy : public deepext::test::SavedDemoOnServer
 {
 protected:
-    void SetUp() override
-    {
-        m_ws = m_dir.path() + QStringLiteral("/ws");
-        m_server = std::make_unique<FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
-        ASSERT_TRUE(m_server->listen());
-        const auto demo = cli({QStringLiteral("demo")});
-        ASSERT_EQ(demo.exitCode, 0) << demo.err;
-        const auto save = cli({QStringLiteral("save"), QString::fromStdString(demo.out).trimmed()});
-        ASSERT_EQ(save.exitCode, 0) << save.err;
-        m_saved = QString::fromStdString(save.out).trimmed();
-        ASSERT_EQ(cli({QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("local"), QStringLiteral("--url"),
-                       m_server->url()})
-                      .exitCode,
-                  0);
-    }
-
-    CliResult cli(QStringList args) { return runCli(QStringList{QStringLiteral("--workspace"), m_ws} + args); }
-
     nlohmann::json card() const
     {
         std::ifstream in(m_ws.toStdString() + "/saved_models/" + m_saved.toStdString() + "/model_card.json");
@@ -62,11 +45,6 @@ protected:
         }
         return count;
     }
-
-    QTemporaryDir m_dir;
-    QString m_ws;
-    QString m_saved;
-    std::unique_ptr<FakeOllamaServer> m_server;
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // `eval` through the real deepext-cli against the stand-in: two deployments x five prompts give ten result lines, and
 // the saved model's card keeps the summary with the result file beside it; bad prompt lines name file and line.
 #include "CliRunner.h"
+#include "SavedDemoOnServer.h"
 #include "fakeollama/FakeOllamaServer.h"
 
 #include <QFile>
@@ -19,32 +20,19 @@ using deepext::test::runCli;
 
 namespace {
 
-class CliEval : public ::testing::Test
+class CliEval : public deepext::test::SavedDemoOnServer
 {
 protected:
     void SetUp() override
     {
-        m_ws = m_dir.path() + QStringLiteral("/ws");
-        m_server = std::make_unique<FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
-        ASSERT_TRUE(m_server->listen());
-        const auto demo = cli({QStringLiteral("demo")});
-        ASSERT_EQ(demo.exitCode, 0) << demo.err;
-        const auto save = cli({QStringLiteral("save"), QString::fromStdString(demo.out).trimmed()});
-        ASSERT_EQ(save.exitCode, 0) << save.err;
-        m_saved = QString::fromStdString(save.out).trimmed();
-        ASSERT_EQ(cli({QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("local"), QStringLiteral("--url"),
-                       m_server->url()})
-                      .exitCode,
-                  0);
+        SavedDemoOnServer::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         for (const char* quantize : {"q8_0", "q4_K_M"}) {
-            const auto deploy =
-                cli({QStringLiteral("deploy"), m_saved, QStringLiteral("--quantize"), QString::fromLatin1(quantize)});
-            ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
-            m_deployed.append(QString::fromStdString(deploy.out).trimmed());
+            m_deployed.append(deploySaved(QString::fromLatin1(quantize)));
         }
     }
-
-    CliResult cli(QStringList args) { return runCli(QStringList{QStringLiteral("--workspace"), m_ws} + args); }
 
     QString writePrompts(const QByteArray& text)
     {
@@ -57,11 +45,7 @@ protected:
 
     std::string modelFolder() const { return m_ws.toStdString() + "/saved_models/" + m_saved.toStdString(); }
 
-    QTemporaryDir m_dir;
-    QString m_ws;
-    QString m_saved;
     QStringList m_deployed;
-    std::unique_ptr<FakeOllamaServer> m_server;
 };
 
 std::vector<nlohmann::json> jsonLines(const std::string& text)

@@ -1,6 +1,7 @@
 // `try` through the real deepext-cli against the stand-in Ollama server: streaming, --json, stdin, clear errors for
 // an unknown deployment and a model deleted from the server, and Ctrl+C mid-stream.
 #include "CliRunner.h"
+#include "SavedDemoOnServer.h"
 #include "deepext/ollama/OllamaClient.h"
 #include "fakeollama/FakeOllamaServer.h"
 
@@ -22,40 +23,24 @@ using deepext::test::runCli;
 
 namespace {
 
-class CliTry : public ::testing::Test
+class CliTry : public deepext::test::SavedDemoOnServer
 {
 protected:
     void SetUp() override
     {
-        m_ws = m_dir.path() + QStringLiteral("/ws");
-        m_server = std::make_unique<FakeOllamaServer>(m_dir.path() + QStringLiteral("/ollama"));
-        ASSERT_TRUE(m_server->listen());
-        const auto demo = cli({QStringLiteral("demo")});
-        ASSERT_EQ(demo.exitCode, 0) << demo.err;
-        const auto save = cli({QStringLiteral("save"), QString::fromStdString(demo.out).trimmed()});
-        ASSERT_EQ(save.exitCode, 0) << save.err;
-        const QString saved = QString::fromStdString(save.out).trimmed();
-        ASSERT_EQ(cli({QStringLiteral("env"), QStringLiteral("add"), QStringLiteral("local"), QStringLiteral("--url"),
-                       m_server->url()})
-                      .exitCode,
-                  0);
-        const auto deploy =
-            cli({QStringLiteral("deploy"), saved, QStringLiteral("--quantize"), QStringLiteral("q8_0")});
-        ASSERT_EQ(deploy.exitCode, 0) << deploy.err;
-        m_deployed = QString::fromStdString(deploy.out).trimmed();
+        SavedDemoOnServer::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        m_deployed = deploySaved(QStringLiteral("q8_0"));
     }
-
-    CliResult cli(QStringList args) { return runCli(QStringList{QStringLiteral("--workspace"), m_ws} + args); }
 
     QStringList tryArgs(QStringList extra) const
     {
         return QStringList{QStringLiteral("--workspace"), m_ws, QStringLiteral("try"), m_deployed} + extra;
     }
 
-    QTemporaryDir m_dir;
-    QString m_ws;
     QString m_deployed;
-    std::unique_ptr<FakeOllamaServer> m_server;
 };
 
 } // namespace

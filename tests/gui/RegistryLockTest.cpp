@@ -2,6 +2,7 @@
 // or one stuck there): deploying and refreshing must keep the event loop turning, and end with a clear outcome once
 // the lock is released or the wait for it times out. The lock is held by a real second process
 // (tests/tools/LockHolder.cpp).
+#include "EventLoopWait.h"
 #include "GuiFixtures.h"
 #include "RecordingPrompts.h"
 #include "deepext/base/Workspace.h"
@@ -12,7 +13,6 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -25,7 +25,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <functional>
 #include <iostream>
 
 using namespace deepext;
@@ -76,25 +75,6 @@ private:
     qint64 m_worst = 0;
     qint64 m_worstWallClock = 0;
 };
-
-// Turns a real event loop until `done` holds or `timeoutMs` pass. While the stall meter runs, waits use this and not
-// QTest::qWait/qWaitFor: those sleep 10 ms between rounds of events, which the meter would count against the window.
-bool spinUntil(const std::function<bool()>& done, int timeoutMs)
-{
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (done()) {
-            loop.quit();
-        }
-    });
-    poll.start(5);
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    if (!done()) {
-        loop.exec();
-    }
-    return done();
-}
 
 class RegistryLockTest : public ::testing::Test
 {
@@ -187,7 +167,7 @@ TEST_F(RegistryLockTest, HeldByAnotherProcess_DeployAndRefreshWaitOffTheGuiThrea
     QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("deployButton")), Qt::LeftButton);
     page.refreshFromServers();
     // Both now wait for registry.lock on worker threads; the window keeps answering for as long as it is held.
-    spinUntil([] { return false; }, 1500);
+    deepext::test_support::waitFor([] { return false; }, 1500);
     EXPECT_TRUE(dialog.isDeploying());
     EXPECT_FALSE(deployDone);
     EXPECT_FALSE(refreshDone);
@@ -195,7 +175,7 @@ TEST_F(RegistryLockTest, HeldByAnotherProcess_DeployAndRefreshWaitOffTheGuiThrea
     EXPECT_TRUE(m_workspace.deployments()[0].refreshedAt.empty());
 
     release();
-    ASSERT_TRUE(spinUntil([&] { return deployDone && refreshDone; }, 60000));
+    ASSERT_TRUE(deepext::test_support::waitFor([&] { return deployDone && refreshDone; }, 60000));
     EXPECT_TRUE(deployOk) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
     EXPECT_TRUE(refreshOk) << m_prompts.texts(QStringLiteral("error")).join(QLatin1Char('\n')).toStdString();
     std::cout << "longest event-loop stall: " << meter.worstMs() << " ms (" << meter.worstWallClockMs()
@@ -236,7 +216,7 @@ TEST_F(RegistryLockTest, NeverReleased_DeployAndRefreshFailWithAClearMessageAndT
     QTest::mouseClick(dialog.findChild<QPushButton*>(QStringLiteral("deployButton")), Qt::LeftButton);
     page.refreshFromServers();
     // The registry lock's time-out is 30 s: both end then, as failures the user can act on.
-    ASSERT_TRUE(spinUntil([&] { return deployDone && refreshDone; }, 60000));
+    ASSERT_TRUE(deepext::test_support::waitFor([&] { return deployDone && refreshDone; }, 60000));
     std::cout << "longest event-loop stall: " << meter.worstMs() << " ms (" << meter.worstWallClockMs()
               << " ms of wall-clock time, waits for a CPU included)\n";
     EXPECT_LT(meter.worstMs(), 100) << "the event loop stood still for " << meter.worstMs() << " ms";

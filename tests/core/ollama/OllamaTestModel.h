@@ -1,5 +1,7 @@
 #pragma once
 
+#include "EventLoopWait.h"
+
 // Helpers shared by the Ollama client and deployer tests: a small but structurally valid safetensors model in a
 // temporary directory (with its manifest, as a model card lists it) and a way to wait on the event loop.
 
@@ -121,24 +123,6 @@ inline void fillModel(TestModel& model, const std::string& architecture = "Llama
     model.scan();
 }
 
-// Runs the event loop until `done` or the timeout; false on timeout. A real QEventLoop rather than
-// QTest::qWaitFor, which sleeps between rounds and so would throttle socket I/O to a crawl.
-inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 30000)
-{
-    if (done()) {
-        return true;
-    }
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (done()) {
-            loop.quit();
-        }
-    });
-    poll.start(5);
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    return done();
-}
+using deepext::test_support::waitFor;
 
 } // namespace deepext::ollama::testing
