@@ -12,6 +12,7 @@
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
+#include "gui/TryChatDialog.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -55,6 +56,7 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &DeployedModelsPage::showDetails);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
+    connect(m_ui->tryButton, &QPushButton::clicked, this, &DeployedModelsPage::trySelected);
     connect(m_maintenance, &DeploymentMaintenance::finished, this,
             [this](bool ok, const QString& message, const QString& details) {
                 m_busy = false;
@@ -107,6 +109,12 @@ QModelIndex DeployedModelsPage::currentSourceIndex() const
 {
     const QModelIndexList selected = m_ui->deploymentsTableView->selectionModel()->selectedRows();
     return selected.isEmpty() ? QModelIndex() : m_proxy->mapToSource(selected.first());
+}
+
+bool DeployedModelsPage::currentIsDeployed() const
+{
+    const QModelIndex index = currentSourceIndex();
+    return index.isValid() && m_model->rowAt(index.row()).status == DeploymentStatus::Deployed;
 }
 
 QString DeployedModelsPage::currentOllamaName() const
@@ -170,6 +178,16 @@ void DeployedModelsPage::removeSelected()
     m_maintenance->undeploy(name.toStdString());
 }
 
+void DeployedModelsPage::trySelected()
+{
+    if (!currentIsDeployed()) {
+        return;
+    }
+    auto* dialog = new TryChatDialog(m_context, m_model->rowAt(currentSourceIndex().row()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // non-modal: the page stays usable beside the chat
+}
+
 void DeployedModelsPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
@@ -228,6 +246,7 @@ void DeployedModelsPage::updateButtons()
 {
     m_ui->refreshButton->setEnabled(!m_busy);
     m_ui->removeFromOllamaButton->setEnabled(!m_busy && !currentOllamaName().isEmpty());
+    m_ui->tryButton->setEnabled(currentIsDeployed());
 }
 
 } // namespace deepext::gui

@@ -23,8 +23,9 @@ class DeploymentTableModel;
 
 // Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time, and the
 // selected record's details in a card pane below. Refresh asks each Ollama what it still has; Remove from Ollama
-// deletes the model there (the record stays, marked removed). The selection is kept by deploy UUID across reloads;
-// the registry is read and written only off the GUI thread. Column widths are remembered.
+// deletes the model there (the record stays, marked removed); Try… opens a chat with a deployed one. The selection is
+// kept by deploy UUID across reloads; the registry is read and written only off the GUI thread. Column widths are
+// remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -49,6 +50,8 @@ signals:
 public slots:
     void refreshFromServers();
     void removeSelected();
+    // Opens a Try dialog (non-modal) for the selected record when it is deployed.
+    void trySelected();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -59,6 +62,7 @@ private:
     // Sizes the columns to their contents the first time, fitting the table's width by eliding the long names.
     void fitColumns();
     QModelIndex currentSourceIndex() const;
+    bool currentIsDeployed() const;
 
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
     AppContext& m_context;
