@@ -17,6 +17,7 @@
 #include <QTextCharFormat>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTimer>
 
 namespace deepext::gui {
 
@@ -25,6 +26,8 @@ namespace {
 // The same reds and ambers as the rest of the window (LogModel, the dialogs' error labels).
 const QString ErrorColor = QStringLiteral("#b02020");
 const QString WarningColor = QStringLiteral("#9a6000");
+// How often streamed text reaches the transcript: smooth to the eye, few layouts of a long reply.
+constexpr int FlushIntervalMs = 40;
 
 } // namespace
 
@@ -33,13 +36,19 @@ TryChatDialog::TryChatDialog(AppContext& context, DeploymentRecord deployment, Q
     , m_ui(std::make_unique<Ui::TryChatDialog>())
     , m_context(context)
     , m_deployment(std::move(deployment))
+    , m_flushTimer(new QTimer(this))
 {
     m_ui->setupUi(this);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(FlushIntervalMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &TryChatDialog::flushPieces);
     const QString name = ollamaName();
     setWindowTitle(tr("Try %1").arg(name));
     m_ui->modelLabel->setText(
         tr("%1 at %2 (saved model %3)")
             .arg(name, ollama::OllamaHost::display(m_deployment.url), QString::fromStdString(m_deployment.savedModel)));
+    // Read-only, and every insertion would stay on the undo stack for the life of the dialog.
+    m_ui->transcriptTextBrowser->document()->setUndoRedoEnabled(false);
     m_ui->transcriptTextBrowser->setPlaceholderText(
         tr("The conversation appears here. Each turn is sent with everything said before it."));
     connect(m_ui->sendButton, &QPushButton::clicked, this, &TryChatDialog::send);
@@ -193,11 +202,24 @@ bool TryChatDialog::eventFilter(QObject* watched, QEvent* event)
 void TryChatDialog::onPiece(const QString& text)
 {
     m_sawPiece = true;
-    appendText(text);
+    m_pendingText += text;
+    if (!m_flushTimer->isActive()) {
+        m_flushTimer->start();
+    }
+}
+
+void TryChatDialog::flushPieces()
+{
+    m_flushTimer->stop();
+    if (!m_pendingText.isEmpty()) {
+        appendText(m_pendingText);
+        m_pendingText.clear();
+    }
 }
 
 void TryChatDialog::onFinished(const ollama::OllamaResult& result)
 {
+    flushPieces();
     ollama::ChatCall* call = m_call;
     m_call = nullptr;
     call->deleteLater();

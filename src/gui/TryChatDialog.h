@@ -10,6 +10,8 @@
 
 #include <memory>
 
+class QTimer;
+
 namespace Ui {
 class TryChatDialog;
 }
@@ -60,6 +62,8 @@ protected:
 private:
     void lookUp();
     void onPiece(const QString& text);
+    // Writes the pieces that arrived since the last flush into the transcript.
+    void flushPieces();
     void onFinished(const ollama::OllamaResult& result);
     void appendHeading(const QString& who, const QString& color);
     void appendText(const QString& text, const QString& color = {});
@@ -73,6 +77,10 @@ private:
     ollama::OllamaClient* m_client = nullptr;
     QPointer<ollama::ChatCall> m_call;
     QList<ollama::ChatMessage> m_messages; // user and assistant turns, oldest first
+    // Pieces are written a few times a second, not one by one: a long reply is one paragraph, laid out again on
+    // every insertion, and one network read can carry hundreds of pieces.
+    QString m_pendingText;
+    QTimer* m_flushTimer;
     bool m_lookupFailed = false;
     bool m_sawPiece = false; // the current reply has begun
     bool m_followEnd = true; // the transcript is scrolled to its end: keep it there as text arrives
