@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the screenshots in docs/images: every page of the window in a light and a dark palette
-# (<page>-light.png, <page>-dark.png for base-models, trained-models, saved-models, deployed-models) and the Saved
-# Models page at 200 % (saved-models-200.png). The window runs offscreen (no display needed) on a demo workspace
-# with two saved models and two deploys to stand-in Ollama servers (deepext-fake-ollama): one that worked, one the
-# server refused.
+# (<page>-light.png, <page>-dark.png for base-models, trained-models, saved-models, deployed-models), the Saved
+# Models page at 200 % (saved-models-200.png) and the Try dialog mid-conversation (try-chat-light.png). The window
+# runs offscreen (no display needed) on a demo workspace with two saved models and two deploys to stand-in Ollama
+# servers (deepext-fake-ollama): one that worked, one the server refused.
 # Usage: scripts/screenshots.sh [build-dir]   (default: build; builds what it needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,3 +62,4 @@ shoot=("$shots" --workspace "$workspace" --out docs/images --saved "$saved")
 "${shoot[@]}" --palette light
 "${shoot[@]}" --palette dark
 QT_SCALE_FACTOR=2 "${shoot[@]}" --palette light --suffix 200 --pages saved
+"${shoot[@]}" --palette light --pages try

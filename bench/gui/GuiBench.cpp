@@ -3,6 +3,8 @@
 //                      selected card is shown in the card pane (< 100 ms).
 //   stall --size-mb M  a Save of a synthetic M MB Llama-shaped model from the Trained Models page, with a timer
 //                      measuring the longest GUI event-loop stall (< 100 ms).
+//   chat  --tokens N   a reply of N pieces from the stand-in Ollama server streamed into the Try dialog of the
+//                      Deployed Models page, with the same timer measuring the longest stall (< 100 ms).
 // Prints one "name value unit limit verdict" line per measurement; exits 1 when a limit is exceeded.
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCardRenderer.h"
@@ -10,6 +12,7 @@
 #include "deepext/workflow/ModelRegistration.h"
 #include "deepext/workflow/SaveOperation.h"
 #include "deepext/workflow/SavedModelOperations.h"
+#include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/CardPane.h"
 #include "gui/IUserPrompts.h"
@@ -17,6 +20,7 @@
 #include "gui/SavedModelListModel.h"
 #include "gui/SavedModelsPage.h"
 #include "gui/TrainedModelsPage.h"
+#include "gui/TryChatDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,7 +28,10 @@
 #include <QElapsedTimer>
 #include <QLayout>
 #include <QListView>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -390,6 +397,59 @@ int benchStall(int megabytes, const QString& scratch)
     return ok && fast ? 0 : 1;
 }
 
+int benchChat(int tokens)
+{
+    QTemporaryDir dir;
+    QTemporaryDir serverDir;
+    fake::FakeOllamaServer server(serverDir.path());
+    if (!server.listen()) {
+        std::fprintf(stderr, "the stand-in Ollama server could not listen\n");
+        return 1;
+    }
+    const QString model = QStringLiteral("bench_s_0001_d_beef_q8_0");
+    server.addModel(model + QStringLiteral(":latest"));
+    // A model that runs on to the limit, one piece per millisecond: a long, fast reply.
+    server.setRunOn(model);
+    server.setTokenDelay(std::chrono::milliseconds(1));
+    const Workspace workspace = Workspace::open(dir.path().toStdString());
+    DeploymentRecord record;
+    record.uuid = "22222222-2222-4222-8222-222222222222";
+    record.ollamaName = model.toStdString();
+    record.savedModel = "bench_s_0001";
+    record.url = server.url().toStdString();
+    record.quantization = "q8_0";
+    record.status = DeploymentStatus::Deployed;
+    record.startedAt = "2025-01-02T03:04:05Z";
+    record.endedAt = "2025-01-02T03:05:05Z";
+    workspace.upsertDeployment(record);
+
+    BenchPrompts prompts;
+    gui::AppContext context(workspace, prompts);
+    gui::TryChatDialog dialog(context, record);
+    dialog.resize(720, 640);
+    dialog.show();
+    if (!QTest::qWaitFor([&] { return dialog.isReady(); }, 10000)) {
+        std::fprintf(stderr, "the deployment was never looked up\n");
+        return 1;
+    }
+    dialog.findChild<QSpinBox*>(QStringLiteral("maxTokensSpinBox"))->setValue(tokens);
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("promptPlainTextEdit"))->setPlainText(QStringLiteral("go"));
+    StallMeter meter;
+    QElapsedTimer clock;
+    meter.start();
+    clock.start();
+    dialog.findChild<QPushButton*>(QStringLiteral("sendButton"))->click();
+    if (!QTest::qWaitFor([&] { return !dialog.isStreaming(); }, 5 * 60 * 1000)) {
+        std::fprintf(stderr, "the reply did not end within 5 minutes\n");
+        return 1;
+    }
+    const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    const bool ended = dialog.transcriptText().contains(QStringLiteral("done reason: length"));
+    std::printf("reply of %d pieces streamed in %.1f s (%s)\n", tokens, seconds, ended ? "ok" : "FAILED");
+    const bool fast = report("longest GUI stall in try chat", meter.longestMs(), "ms", 100);
+    return ended && fast && prompts.errors == 0 ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -401,14 +461,16 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("deepext-bench"));
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("list | stall"));
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("list | stall | chat"));
     const QCommandLineOption modelsOption(QStringLiteral("models"), QStringLiteral("Saved models to list."),
                                           QStringLiteral("N"), QStringLiteral("5000"));
     const QCommandLineOption sizeOption(QStringLiteral("size-mb"), QStringLiteral("Model size for the stall bench."),
                                         QStringLiteral("MB"), QStringLiteral("1000"));
     const QCommandLineOption scratchOption(QStringLiteral("scratch"), QStringLiteral("Folder for the bench files."),
                                            QStringLiteral("DIR"));
-    parser.addOptions({modelsOption, sizeOption, scratchOption});
+    const QCommandLineOption tokensOption(QStringLiteral("tokens"), QStringLiteral("Pieces of the chat bench's reply."),
+                                          QStringLiteral("N"), QStringLiteral("3000"));
+    parser.addOptions({modelsOption, sizeOption, scratchOption, tokensOption});
     parser.addHelpOption();
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0, QStringLiteral("list"));
@@ -418,6 +480,9 @@ int main(int argc, char** argv)
     if (mode == QLatin1String("stall")) {
         return benchStall(parser.value(sizeOption).toInt(), parser.value(scratchOption));
     }
-    std::fprintf(stderr, "unknown mode %s (list | stall)\n", qPrintable(mode));
+    if (mode == QLatin1String("chat")) {
+        return benchChat(parser.value(tokensOption).toInt());
+    }
+    std::fprintf(stderr, "unknown mode %s (list | stall | chat)\n", qPrintable(mode));
     return 2;
 }

@@ -13,6 +13,7 @@
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
+#include "gui/TryChatDialog.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -74,6 +75,7 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &DeployedModelsPage::showDetails);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
+    connect(m_ui->tryButton, &QPushButton::clicked, this, &DeployedModelsPage::trySelected);
     connect(m_maintenance, &DeploymentMaintenance::finished, this,
             [this](bool ok, const QString& message, const QString& details) {
                 m_busy = false;
@@ -220,6 +222,12 @@ QModelIndex DeployedModelsPage::currentSourceIndex() const
     return selected.isEmpty() ? QModelIndex() : m_proxy->mapToSource(selected.first());
 }
 
+bool DeployedModelsPage::currentIsDeployed() const
+{
+    const QModelIndex index = currentSourceIndex();
+    return index.isValid() && m_model->rowAt(index.row()).status == DeploymentStatus::Deployed;
+}
+
 QString DeployedModelsPage::currentOllamaName() const
 {
     return currentSourceIndex().data(DeploymentTableModel::OllamaNameRole).toString();
@@ -328,6 +336,16 @@ void DeployedModelsPage::checkPresence()
     m_presence->checkPresence();
 }
 
+void DeployedModelsPage::trySelected()
+{
+    if (!currentIsDeployed()) {
+        return;
+    }
+    auto* dialog = new TryChatDialog(m_context, m_model->rowAt(currentSourceIndex().row()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // non-modal: the page stays usable beside the chat
+}
+
 void DeployedModelsPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
@@ -400,6 +418,7 @@ void DeployedModelsPage::updateButtons()
     }
     m_ui->clearHistoryButton->setVisible(m_proxy->showsHistory());
     m_ui->clearHistoryButton->setEnabled(!m_busy && anyPast);
+    m_ui->tryButton->setEnabled(currentIsDeployed());
 }
 
 } // namespace deepext::gui

@@ -26,8 +26,9 @@ class DeploymentTableModel;
 // the selected record's details in a card pane below. By default the live deployments, their presence asked of each
 // server when the page shows and every minute while it does (nothing written); History shows every attempt and
 // can be cleared; a filter box and sortable columns. Refresh asks each Ollama what it still has and records it;
-// Remove from Ollama deletes the model there (the record stays, marked removed). The selection is kept by deploy
-// UUID across reloads; the registry is read and written only off the GUI thread. Column widths are remembered.
+// Remove from Ollama deletes the model there (the record stays, marked removed); Try… opens a chat with a deployed
+// one. The selection is kept by deploy UUID across reloads; the registry is read and written only off the GUI
+// thread. Column widths are remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -61,6 +62,8 @@ public slots:
     void clearHistory();
     // Asks each server which models it has, quietly (problems go to the status line), unless a check is running.
     void checkPresence();
+    // Opens a Try dialog (non-modal) for the selected record when it is deployed.
+    void trySelected();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -74,6 +77,7 @@ private:
     // Sizes the columns to their contents the first time, fitting the table's width by eliding the long names.
     void fitColumns();
     QModelIndex currentSourceIndex() const;
+    bool currentIsDeployed() const;
 
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
     AppContext& m_context;

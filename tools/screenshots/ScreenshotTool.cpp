@@ -1,7 +1,8 @@
 // deepext_screenshots: the window on a workspace, every page photographed into PNG files (scripts/screenshots.sh
 // prepares the workspace and runs this offscreen, in a light and a dark palette and at 200 %).
 //   deepext_screenshots --workspace DIR --out DIR [--palette light|dark] [--suffix TEXT] [--pages LIST]
-// writes <out>/<page>-<suffix or palette>.png for each page of LIST (default: base,trained,saved,deployed).
+// writes <out>/<page>-<suffix or palette>.png for each page of LIST (default: base,trained,saved,deployed); "try" in
+// LIST also writes try-chat-<suffix>.png, the Try dialog of the newest deployment two turns into a conversation.
 #include "deepext/base/Workspace.h"
 #include "gui/BaseModelsPage.h"
 #include "gui/CardPane.h"
@@ -11,6 +12,7 @@
 #include "gui/SavedModelListModel.h"
 #include "gui/SavedModelsPage.h"
 #include "gui/TrainedModelsPage.h"
+#include "gui/TryChatDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,6 +21,8 @@
 #include <QLabel>
 #include <QPalette>
 #include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -104,6 +108,50 @@ QPalette darkPalette()
     p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
     p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
     return p;
+}
+
+// Try… on the newest deployment (the first row), two turns with the model and a third prompt being typed.
+bool shootTryChat(gui::MainWindow& window, const QString& outDir, const QString& suffix)
+{
+    window.showPage(gui::MainWindow::Page::DeployedModels);
+    auto* table = window.findChild<QTableView*>(QStringLiteral("deploymentsTableView"));
+    if (!waitFor([&] { return window.deployedModelsPage()->recordCount() > 0; })) {
+        std::fprintf(stderr, "error: no deployments to try\n");
+        return false;
+    }
+    table->selectRow(0);
+    auto* tryButton = window.findChild<QPushButton*>(QStringLiteral("tryButton"));
+    if (!tryButton->isEnabled()) {
+        std::fprintf(stderr, "error: the newest deployment cannot be tried\n");
+        return false;
+    }
+    tryButton->click();
+    auto* dialog = window.findChild<gui::TryChatDialog*>();
+    if (!dialog || !waitFor([dialog] { return dialog->isReady(); })) {
+        std::fprintf(stderr, "error: the Try dialog never became ready\n");
+        return false;
+    }
+    auto* prompt = dialog->findChild<QPlainTextEdit*>(QStringLiteral("promptPlainTextEdit"));
+    for (const QString& text : {QStringLiteral("In one sentence: what is a LoRA adapter?"),
+                                QStringLiteral("And what does merging it into the base model change?")}) {
+        prompt->setPlainText(text);
+        dialog->send();
+        if (!waitFor([dialog] { return !dialog->isStreaming(); })) {
+            std::fprintf(stderr, "error: the model never finished its reply\n");
+            return false;
+        }
+    }
+    prompt->setPlainText(QStringLiteral("Thanks! One more question"));
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    const QString file = QDir(outDir).filePath(QStringLiteral("try-chat-%1.png").arg(suffix));
+    if (!dialog->grab().save(file)) {
+        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
+        return false;
+    }
+    std::printf("wrote %s\n", qPrintable(file));
+    dialog->close();
+    return true;
 }
 
 } // namespace
@@ -222,6 +270,9 @@ int main(int argc, char** argv)
             return 1;
         }
         std::printf("wrote %s\n", qPrintable(file));
+    }
+    if (wanted.contains(QStringLiteral("try")) && !shootTryChat(window, parser.value(outOption), suffix)) {
+        return 1;
     }
     return prompts.problems == 0 ? 0 : 1;
 }
