@@ -9,6 +9,7 @@
 #include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
 #include "gui/DeploymentTableModel.h"
+#include "gui/EvaluateDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
@@ -55,6 +56,7 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &DeployedModelsPage::showDetails);
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
+    connect(m_ui->evaluateButton, &QPushButton::clicked, this, &DeployedModelsPage::evaluate);
     connect(m_maintenance, &DeploymentMaintenance::finished, this,
             [this](bool ok, const QString& message, const QString& details) {
                 m_busy = false;
@@ -170,6 +172,14 @@ void DeployedModelsPage::removeSelected()
     m_maintenance->undeploy(name.toStdString());
 }
 
+void DeployedModelsPage::evaluate()
+{
+    // The selected deployment starts checked; the dialog lists every deployed one.
+    auto* dialog = new EvaluateDialog(m_context, currentOllamaName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void DeployedModelsPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
@@ -228,6 +238,7 @@ void DeployedModelsPage::updateButtons()
 {
     m_ui->refreshButton->setEnabled(!m_busy);
     m_ui->removeFromOllamaButton->setEnabled(!m_busy && !currentOllamaName().isEmpty());
+    m_ui->evaluateButton->setEnabled(m_model->rowCount() > 0);
 }
 
 } // namespace deepext::gui

@@ -23,8 +23,9 @@ class DeploymentTableModel;
 
 // Deployment records, newest first: name in Ollama, saved model, environment, quantization, status, time, and the
 // selected record's details in a card pane below. Refresh asks each Ollama what it still has; Remove from Ollama
-// deletes the model there (the record stays, marked removed). The selection is kept by deploy UUID across reloads;
-// the registry is read and written only off the GUI thread. Column widths are remembered.
+// deletes the model there (the record stays, marked removed); Evaluate… runs a prompt file against deployments side
+// by side (EvaluateDialog). The selection is kept by deploy UUID across reloads; the registry is read and written
+// only off the GUI thread. Column widths are remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -49,6 +50,8 @@ signals:
 public slots:
     void refreshFromServers();
     void removeSelected();
+    // Opens the Evaluate dialog with the selected deployment checked.
+    void evaluate();
 
 protected:
     void showEvent(QShowEvent* event) override;
