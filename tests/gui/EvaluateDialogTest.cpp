@@ -263,3 +263,58 @@ TEST_F(EvaluateDialogTest, TheEvaluateButtonOpensTheDialogWithTheSelectedDeploym
     EXPECT_FALSE(child<QPushButton>(*dialog, "runButton")->isEnabled());
     dialog->reject();
 }
+
+TEST_F(EvaluateDialogTest, FailedRepliesAreMarkedAndTheRunIsStillKept)
+{
+    m_server.setChatErrorAfterPieces(0, QStringLiteral("model requires more system memory"));
+    EvaluateDialog dialog(m_context, QStringLiteral("alpha"));
+    prepare(dialog, writePrompts(FivePrompts));
+    dialog.setDeploymentChecked(QStringLiteral("beta"), false);
+    ASSERT_EQ(dialog.checkedDeployments(), QStringList{QStringLiteral("alpha")}); // one alone is allowed
+    bool ok = false;
+    ASSERT_TRUE(runAndWait(dialog, &ok));
+    EXPECT_TRUE(ok);
+    auto* table = child<QTableWidget>(dialog, "resultsTableWidget");
+    ASSERT_EQ(table->columnCount(), 2);
+    for (int row = 0; row < 5; ++row) {
+        ASSERT_NE(table->item(row, 1), nullptr);
+        EXPECT_TRUE(table->item(row, 1)->text().startsWith(QStringLiteral("[failed: ")))
+            << table->item(row, 1)->text().toStdString();
+        EXPECT_TRUE(table->item(row, 1)->text().contains(QStringLiteral("model requires more system memory")));
+        EXPECT_EQ(table->item(row, 1)->data(Qt::UserRole).toString(), QStringLiteral("error"));
+    }
+    EXPECT_TRUE(child<QLabel>(dialog, "statusLabel")->text().contains(QStringLiteral("5 of 5 prompts failed")));
+    EXPECT_TRUE(child<QLabel>(dialog, "summaryLabel")->text().contains(QStringLiteral("5 failed")));
+    const auto evaluations = card()["evaluations"];
+    ASSERT_EQ(evaluations.size(), 1U);
+    EXPECT_EQ(evaluations[0]["failed"], 5);
+    EXPECT_EQ(evaluations[0]["deployments"], nlohmann::json({"alpha"}));
+}
+
+TEST_F(EvaluateDialogTest, ClosingTheDialogMidRunCancelsAndKeepsNothing)
+{
+    m_server.setTokenDelay(std::chrono::milliseconds(60));
+    {
+        EvaluateDialog dialog(m_context, QStringLiteral("alpha"));
+        prepare(dialog, writePrompts(FivePrompts));
+        bool finished = false;
+        bool ok = true;
+        QObject::connect(&dialog, &EvaluateDialog::runFinished, &dialog, [&](bool result) {
+            finished = true;
+            ok = result;
+        });
+        QTest::mouseClick(child<QPushButton>(dialog, "runButton"), Qt::LeftButton);
+        ASSERT_TRUE(QTest::qWaitFor([&] { return child<QProgressBar>(dialog, "progressBar")->value() >= 1; }, 30000));
+        // The second reply is under way when the dialog closes.
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] { return m_server.requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).size() == 2; }, 10000));
+        dialog.reject();
+        EXPECT_TRUE(finished);
+        EXPECT_FALSE(ok);
+        EXPECT_FALSE(dialog.isVisible());
+    }
+    QTest::qWait(400); // no further request, nothing written late
+    EXPECT_EQ(m_server.requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).size(), 2);
+    EXPECT_FALSE(card().contains("evaluations") && !card()["evaluations"].empty());
+    EXPECT_FALSE(std::filesystem::exists(modelFolder() + "/evaluations"));
+}
