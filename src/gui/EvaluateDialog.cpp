@@ -228,6 +228,10 @@ void EvaluateDialog::startRun(std::vector<EvaluationPrompt> prompts, std::vector
         headers.append(QString::fromStdString(target.record().ollamaName));
     }
     table->setHorizontalHeaderLabels(headers);
+    // Generated names are long and differ at the end: the whole name is in the tooltip.
+    for (int column = 1; column < table->columnCount(); ++column) {
+        table->horizontalHeaderItem(column)->setToolTip(headers[column]);
+    }
     for (int row = 0; row < table->rowCount(); ++row) {
         const EvaluationPrompt& prompt = prompts[static_cast<std::size_t>(row)];
         auto* item = new QTableWidgetItem(QString::fromStdString(prompt.prompt).simplified());

@@ -135,6 +135,7 @@ TEST_F(EvaluateDialogTest, TwoDeploymentsFivePromptsSideBySideAndKeptInTheCard)
     ASSERT_EQ(table->columnCount(), 3); // the prompt, then one column a deployment
     EXPECT_EQ(table->horizontalHeaderItem(1)->text(), QStringLiteral("alpha"));
     EXPECT_EQ(table->horizontalHeaderItem(2)->text(), QStringLiteral("beta"));
+    EXPECT_EQ(table->horizontalHeaderItem(2)->toolTip(), QStringLiteral("beta"));
     const QStringList words{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"),
                             QStringLiteral("four"), QStringLiteral("five")};
     for (int row = 0; row < 5; ++row) {
