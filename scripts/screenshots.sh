@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the screenshots in docs/images: every page of the window in a light and a dark palette
 # (<page>-light.png, <page>-dark.png for base-models, trained-models, saved-models, deployed-models), the Saved
-# Models page at 200 % (saved-models-200.png) and the Try dialog mid-conversation (try-chat-light.png). The window
-# runs offscreen (no display needed) on a demo workspace with two saved models and two deploys to stand-in Ollama
-# servers (deepext-fake-ollama): one that worked, one the server refused.
+# Models page at 200 % (saved-models-200.png), the Try dialog mid-conversation (try-chat-light.png) and the Evaluate
+# dialog after a run (evaluate-light.png). The window runs offscreen (no display needed) on a demo workspace with
+# two saved models and two deploys to stand-in Ollama servers (deepext-fake-ollama): one that worked, one the
+# server refused (a third, for the Evaluate dialog, comes after the page shots).
 # Usage: scripts/screenshots.sh [build-dir]   (default: build; builds what it needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,3 +64,14 @@ shoot=("$shots" --workspace "$workspace" --out docs/images --saved "$saved")
 "${shoot[@]}" --palette dark
 QT_SCALE_FACTOR=2 "${shoot[@]}" --palette light --suffix 200 --pages saved
 "${shoot[@]}" --palette light --pages try
+
+# The Evaluate dialog (evaluate-light.png) with two deployments side by side: a second deploy to the local server,
+# made after the page shots so they keep showing the two above.
+"$cli" "${ws[@]}" deploy "$saved" --env local --quantize q4_K_M >/dev/null
+prompts="$scratch/prompts.jsonl"
+cat >"$prompts" <<'JSONL'
+{"prompt": "What is the capital of France?", "expected": "Paris"}
+{"prompt": "Summarise LoRA in one sentence.", "system": "Be brief."}
+{"prompt": "Write a haiku about rain."}
+JSONL
+"${shoot[@]}" --palette light --pages none --evaluate "$prompts"

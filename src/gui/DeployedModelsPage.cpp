@@ -10,6 +10,7 @@
 #include "gui/CoalescedLoader.h"
 #include "gui/DeploymentFilterProxy.h"
 #include "gui/DeploymentTableModel.h"
+#include "gui/EvaluateDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/LayoutMemory.h"
@@ -76,6 +77,7 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &DeployedModelsPage::refreshFromServers);
     connect(m_ui->removeFromOllamaButton, &QPushButton::clicked, this, &DeployedModelsPage::removeSelected);
     connect(m_ui->tryButton, &QPushButton::clicked, this, &DeployedModelsPage::trySelected);
+    connect(m_ui->evaluateButton, &QPushButton::clicked, this, &DeployedModelsPage::evaluate);
     connect(m_maintenance, &DeploymentMaintenance::finished, this,
             [this](bool ok, const QString& message, const QString& details) {
                 m_busy = false;
@@ -346,6 +348,14 @@ void DeployedModelsPage::trySelected()
     dialog->show(); // non-modal: the page stays usable beside the chat
 }
 
+void DeployedModelsPage::evaluate()
+{
+    // The selected deployment starts checked; the dialog lists every deployed one.
+    auto* dialog = new EvaluateDialog(m_context, currentOllamaName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void DeployedModelsPage::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
@@ -419,6 +429,7 @@ void DeployedModelsPage::updateButtons()
     m_ui->clearHistoryButton->setVisible(m_proxy->showsHistory());
     m_ui->clearHistoryButton->setEnabled(!m_busy && anyPast);
     m_ui->tryButton->setEnabled(currentIsDeployed());
+    m_ui->evaluateButton->setEnabled(m_model->rowCount() > 0);
 }
 
 } // namespace deepext::gui

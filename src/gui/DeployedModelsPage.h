@@ -27,8 +27,9 @@ class DeploymentTableModel;
 // server when the page shows and every minute while it does (nothing written); History shows every attempt and
 // can be cleared; a filter box and sortable columns. Refresh asks each Ollama what it still has and records it;
 // Remove from Ollama deletes the model there (the record stays, marked removed); Try… opens a chat with a deployed
-// one. The selection is kept by deploy UUID across reloads; the registry is read and written only off the GUI
-// thread. Column widths are remembered.
+// one; Evaluate… runs a prompt file against deployments side by side (EvaluateDialog). The selection is kept by
+// deploy UUID across reloads; the registry is read and written only off the GUI thread. Column widths are
+// remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -64,6 +65,8 @@ public slots:
     void checkPresence();
     // Opens a Try dialog (non-modal) for the selected record when it is deployed.
     void trySelected();
+    // Opens the Evaluate dialog with the selected deployment checked.
+    void evaluate();
 
 protected:
     void showEvent(QShowEvent* event) override;

@@ -134,6 +134,16 @@ def chat_line():
         b'{"done":true,"eval_count":1e300,"eval_duration":-4}\n{"done":true,"eval_count":0.5,"eval_duration":1e-9}\n')
 
 
+def evaluation_prompts():
+    put("evaluation_prompts", '{"prompt": "one", "expected": "You said: one"}\n{"prompt": "two", "system": "Be brief."}\n'
+        '\n{"prompt": "three"}\r\n')
+    put("evaluation_prompts", '{"prompt": "one"}\n{"prompt": 3}\n')
+    put("evaluation_prompts", '{"prompt": "a", "answer": "b"}\n')
+    put("evaluation_prompts", '{"system": "s"}\n{"prompt": ""}\n')
+    put("evaluation_prompts", 'not json\n[1, 2]\n{"prompt": "\\u00e9t\\u00e9"}')
+    put("evaluation_prompts", " \n\t\r\n")
+
+
 def training_metadata():
     def each(pattern, selector, limit=8):
         for f in sorted(DATA.glob(pattern))[:limit]:
@@ -276,8 +286,8 @@ def gguf_header():
 
 
 def main():
-    for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, chat_line, training_metadata,
-               http_request_parser, tokenizer_json, gguf_header):
+    for fn in (safetensors_header, adapter_plan, deployment_template, ollama_response, chat_line, evaluation_prompts,
+               training_metadata, http_request_parser, tokenizer_json, gguf_header):
         fn()
     for target in sorted(CORPUS.iterdir()):
         files = list(target.iterdir())

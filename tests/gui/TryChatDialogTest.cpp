@@ -116,7 +116,11 @@ TEST_F(TryChatDialogTest, TryChat_ReplyStreamsPieceByPieceAndEndsWithStopAndToke
     QStringList snapshots;
     QObject::connect(transcript, &QTextBrowser::textChanged, &dialog,
                      [&] { snapshots.append(transcript->toPlainText()); });
-    say(dialog, QStringLiteral("hi there"));
+    // A prompt long enough that its echo streams for about a second: time for several writes even on a loaded
+    // machine.
+    const QString prompt = QStringLiteral("please tell me in a few words what a low rank adapter is and why merging it "
+                                          "into the base model before deploying it to a server is worth the trouble");
+    say(dialog, prompt);
     EXPECT_TRUE(stop->isEnabled());
     EXPECT_FALSE(send->isEnabled());
     // The model is loading (the stand-in's first request to it pays the load delay): nothing has arrived yet.
@@ -124,9 +128,9 @@ TEST_F(TryChatDialogTest, TryChat_ReplyStreamsPieceByPieceAndEndsWithStopAndToke
     const qsizetype beforeReply = snapshots.size();
     ASSERT_TRUE(waitForReply(dialog));
 
-    const QString expected = QStringLiteral("Hello from %1. You said: hi there").arg(Model);
+    const QString expected = QStringLiteral("Hello from %1. You said: %2").arg(Model, prompt);
     const QString text = dialog.transcriptText();
-    EXPECT_TRUE(text.contains(QStringLiteral("You\nhi there\n%1\n%2").arg(Model, expected))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("You\n%1\n%2\n%3").arg(prompt, Model, expected))) << text.toStdString();
     // The reply grew while it streamed (pieces are written a few times a second, one piece every 30 ms here), not
     // in one go at the end.
     const qsizetype words = expected.split(QLatin1Char(' ')).size();
@@ -152,7 +156,7 @@ TEST_F(TryChatDialogTest, TryChat_ReplyStreamsPieceByPieceAndEndsWithStopAndToke
     EXPECT_EQ(bodies[0]["stream"], true);
     EXPECT_EQ(bodies[0]["options"]["num_predict"], 512);
     EXPECT_FALSE(bodies[0]["options"].contains("temperature"));
-    EXPECT_EQ(bodies[0]["messages"], json::parse(R"([{"role":"user","content":"hi there"}])"));
+    EXPECT_EQ(bodies[0]["messages"], json::array({{{"role", "user"}, {"content", prompt.toStdString()}}}));
     EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
 }
 

@@ -7,6 +7,7 @@
 #include "gui/BaseModelsPage.h"
 #include "gui/CardPane.h"
 #include "gui/DeployedModelsPage.h"
+#include "gui/EvaluateDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/MainWindow.h"
 #include "gui/SavedModelListModel.h"
@@ -19,6 +20,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QListWidget>
 #include <QPalette>
 #include <QPixmap>
 #include <QPlainTextEdit>
@@ -29,6 +31,7 @@
 #include <QStandardPaths>
 #include <QStyleFactory>
 #include <QTableView>
+#include <QTableWidget>
 
 #include <cstdio>
 #include <functional>
@@ -182,7 +185,13 @@ int main(int argc, char** argv)
     const QCommandLineOption savedOption(QStringLiteral("saved"),
                                          QStringLiteral("The saved model to show (default: the newest)."),
                                          QStringLiteral("NAME"));
-    parser.addOptions({workspaceOption, outOption, paletteOption, suffixOption, pagesOption, savedOption});
+    const QCommandLineOption evaluateOption(
+        QStringLiteral("evaluate"),
+        QStringLiteral("Also shoot the Evaluate dialog (evaluate-<suffix>.png) running this prompt file against every "
+                       "deployed model, after the pages."),
+        QStringLiteral("FILE.jsonl"));
+    parser.addOptions(
+        {workspaceOption, outOption, paletteOption, suffixOption, pagesOption, savedOption, evaluateOption});
     parser.process(app);
     if (!parser.isSet(workspaceOption) || !parser.isSet(outOption)) {
         std::fprintf(stderr, "usage: deepext_screenshots --workspace DIR --out DIR [--palette light|dark]\n");
@@ -273,6 +282,36 @@ int main(int argc, char** argv)
     }
     if (wanted.contains(QStringLiteral("try")) && !shootTryChat(window, parser.value(outOption), suffix)) {
         return 1;
+    }
+    if (parser.isSet(evaluateOption)) {
+        // Opened from the page, as a user would, with every deployed model checked and the run finished.
+        window.showPage(gui::MainWindow::Page::DeployedModels);
+        window.deployedModelsPage()->evaluate();
+        auto* dialog = window.findChild<gui::EvaluateDialog*>();
+        if (!dialog || !waitFor([dialog] { return dialog->isLoaded(); })) {
+            std::fprintf(stderr, "error: the Evaluate dialog did not list the deployments\n");
+            return 1;
+        }
+        auto* list = dialog->findChild<QListWidget*>(QStringLiteral("deploymentsListWidget"));
+        for (int row = 0; row < list->count(); ++row) {
+            list->item(row)->setCheckState(Qt::Checked);
+        }
+        dialog->setPromptFile(parser.value(evaluateOption));
+        dialog->resize(1000, 720);
+        dialog->run();
+        if (!waitFor([dialog] { return !dialog->isBusy() && !dialog->keptResultFiles().isEmpty(); }, 60000)) {
+            std::fprintf(stderr, "error: the evaluation did not finish\n");
+            return 1;
+        }
+        dialog->findChild<QTableWidget*>(QStringLiteral("resultsTableWidget"))->setCurrentCell(0, 1);
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        const QString file = QDir(parser.value(outOption)).filePath(QStringLiteral("evaluate-%1.png").arg(suffix));
+        if (!dialog->grab().save(file)) {
+            std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
+            return 1;
+        }
+        std::printf("wrote %s\n", qPrintable(file));
     }
     return prompts.problems == 0 ? 0 : 1;
 }

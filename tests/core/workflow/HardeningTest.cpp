@@ -6,6 +6,7 @@
 #include "../../fuzz/AdapterPlanFuzz.cpp"
 #include "../../fuzz/ChatLineFuzz.cpp"
 #include "../../fuzz/DeploymentTemplateFuzz.cpp"
+#include "../../fuzz/EvaluationPromptsFuzz.cpp"
 #include "../../fuzz/GgufHeaderFuzz.cpp"
 #include "../../fuzz/HttpRequestParserFuzz.cpp"
 #include "../../fuzz/OllamaResponseFuzz.cpp"
@@ -83,6 +84,11 @@ TEST(FuzzReplay, OllamaResponse)
 TEST(FuzzReplay, ChatLine)
 {
     replayTarget("chat_line", deepext::fuzz::chatLine);
+}
+
+TEST(FuzzReplay, EvaluationPrompts)
+{
+    replayTarget("evaluation_prompts", deepext::fuzz::evaluationPrompts);
 }
 
 TEST(FuzzReplay, TrainingMetadata)
