@@ -304,15 +304,7 @@ void ChatCall::complete(OllamaResult result)
     }
     m_finished = true;
     m_timer->stop();
-    if (m_network) {
-        QNetworkReply* reply = m_network;
-        m_network = nullptr;
-        reply->disconnect(this);
-        if (reply->isRunning()) {
-            reply->abort();
-        }
-        reply->deleteLater();
-    }
+    ReplyErrors::abandon(m_network, this);
     m_buffer.clear();
     m_result = std::move(result);
     if (!m_result.ok() && !m_result.cancelled()) {

@@ -454,15 +454,7 @@ void OllamaCall::completeWith(OllamaResult result)
     }
     m_finished = true;
     m_timer->stop();
-    if (m_reply) {
-        QNetworkReply* reply = m_reply;
-        m_reply = nullptr;
-        reply->disconnect(this);
-        if (reply->isRunning()) {
-            reply->abort();
-        }
-        reply->deleteLater();
-    }
+    ReplyErrors::abandon(m_reply, this);
     m_buffer.clear();
     if (m_postProcess && result.status != OllamaResult::Status::Cancelled) {
         m_postProcess(result);

@@ -74,4 +74,18 @@ OllamaResult::ErrorKind ReplyErrors::classifyNetworkError(const QNetworkReply* r
     return started ? OllamaResult::ErrorKind::ConnectionDropped : OllamaResult::ErrorKind::Network;
 }
 
+void ReplyErrors::abandon(QPointer<QNetworkReply>& reply, QObject* receiver)
+{
+    if (!reply) {
+        return;
+    }
+    QNetworkReply* released = reply;
+    reply = nullptr;
+    released->disconnect(receiver);
+    if (released->isRunning()) {
+        released->abort();
+    }
+    released->deleteLater();
+}
+
 } // namespace deepext::ollama

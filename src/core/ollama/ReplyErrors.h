@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QPointer>
 #include <QSslError>
 #include <QString>
 
@@ -11,7 +12,8 @@ class QNetworkReply;
 
 namespace deepext::ollama {
 
-// How a failed reply is put into words, shared by OllamaCall and ChatCall so both say the same thing.
+// How a failed reply is put into words, shared by OllamaCall and ChatCall so both say the same thing, and how both
+// let go of a reply when they finish.
 class ReplyErrors
 {
 public:
@@ -23,6 +25,8 @@ public:
     static OllamaResult::ErrorKind classifyNetworkError(const QNetworkReply* reply, const QList<QSslError>& sslErrors,
                                                         const QString& server, const QString& description, bool started,
                                                         QString& message);
+    // Stops `receiver` hearing from the reply, aborts it if it still runs, frees it later and clears `reply`.
+    static void abandon(QPointer<QNetworkReply>& reply, QObject* receiver);
 };
 
 } // namespace deepext::ollama
