@@ -16,10 +16,13 @@
 #include "gui/LayoutMemory.h"
 #include "gui/TryChatDialog.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QShowEvent>
 #include <QTime>
 #include <QTimer>
@@ -92,6 +95,10 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
                 emit maintenanceFinished(ok);
             });
     connect(m_ui->clearHistoryButton, &QPushButton::clicked, this, &DeployedModelsPage::clearHistory);
+    createContextMenu();
+    m_ui->deploymentsTableView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_ui->deploymentsTableView, &QWidget::customContextMenuRequested, this,
+            &DeployedModelsPage::showContextMenu);
     connect(m_ui->deploymentViewComboBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_proxy->setShowHistory(index == 1);
         updateButtons();
@@ -418,6 +425,53 @@ void DeployedModelsPage::showDetails()
     m_ui->deploymentCardPane->showDocument(ModelCardRenderer::deploymentDocument(m_model->rowAt(index.row())));
 }
 
+void DeployedModelsPage::createContextMenu()
+{
+    m_contextMenu = new QMenu(this);
+    m_contextMenu->setObjectName(QStringLiteral("deploymentsContextMenu"));
+    const auto add = [this](const QString& text, const char* name, void (DeployedModelsPage::*slot)()) {
+        QAction* action = m_contextMenu->addAction(text, this, slot);
+        action->setObjectName(QLatin1String(name));
+        return action;
+    };
+    add(tr("&Try…"), "tryContextAction", &DeployedModelsPage::trySelected);
+    add(tr("&Evaluate…"), "evaluateContextAction", &DeployedModelsPage::evaluate);
+    m_contextMenu->addSeparator();
+    QAction* copy = add(tr("Copy &Name"), "copyNameContextAction", &DeployedModelsPage::copyName);
+    m_contextMenu->addSeparator();
+    add(tr("Remove from &Ollama…"), "removeContextAction", &DeployedModelsPage::removeSelected);
+    // Ctrl+C on the table copies the selected deployment's name in Ollama.
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    m_ui->deploymentsTableView->addAction(copy);
+}
+
+void DeployedModelsPage::showContextMenu(const QPoint& position)
+{
+    QTableView* table = m_ui->deploymentsTableView;
+    const QModelIndex index = table->indexAt(position);
+    if (index.isValid()) {
+        table->selectRow(index.row());
+    }
+    if (currentOllamaName().isEmpty()) {
+        return;
+    }
+    updateButtons();
+    // From the keyboard (Menu key) the position is the view's, not the row's: open at the selected row.
+    const QModelIndexList rows = table->selectionModel()->selectedRows();
+    const QRect row = rows.isEmpty() ? QRect() : table->visualRect(rows.first());
+    const QPoint at = index.isValid() || row.isEmpty() ? position : row.bottomLeft();
+    m_contextMenu->popup(table->viewport()->mapToGlobal(at));
+}
+
+void DeployedModelsPage::copyName()
+{
+    const QString name = currentOllamaName();
+    if (!name.isEmpty()) {
+        QGuiApplication::clipboard()->setText(name);
+    }
+}
+
 void DeployedModelsPage::updateButtons()
 {
     m_ui->refreshButton->setEnabled(!m_busy);
@@ -430,6 +484,16 @@ void DeployedModelsPage::updateButtons()
     m_ui->clearHistoryButton->setEnabled(!m_busy && anyPast);
     m_ui->tryButton->setEnabled(currentIsDeployed());
     m_ui->evaluateButton->setEnabled(m_model->rowCount() > 0);
+    // The menu offers what the buttons do, on the same terms.
+    for (QAction* action : m_contextMenu->actions()) {
+        if (action->objectName() == QLatin1String("tryContextAction")) {
+            action->setEnabled(m_ui->tryButton->isEnabled());
+        } else if (action->objectName() == QLatin1String("removeContextAction")) {
+            action->setEnabled(m_ui->removeFromOllamaButton->isEnabled());
+        } else if (action->objectName() == QLatin1String("evaluateContextAction")) {
+            action->setEnabled(m_ui->evaluateButton->isEnabled());
+        }
+    }
 }
 
 } // namespace deepext::gui

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+class QMenu;
+class QPoint;
 class QTimer;
 
 namespace Ui {
@@ -74,6 +76,9 @@ protected:
 
 private:
     void updateButtons();
+    void createContextMenu();
+    void showContextMenu(const QPoint& position);
+    void copyName();
     void updateHistoryCount();
     void selectProxyRowOf(int sourceRow);
     void showDetails();
@@ -90,6 +95,7 @@ private:
     DeploymentMaintenance* m_maintenance;
     DeploymentMaintenance* m_presence; // its own instance: a quiet check never mixes with the user's Refresh
     QTimer* m_presenceTimer;
+    QMenu* m_contextMenu = nullptr; // Try, Evaluate, Copy Name, Remove from Ollama
     bool m_checkingPresence = false;
     bool m_presenceChecked = false;
     bool m_busy = false;

@@ -9,10 +9,16 @@
 #include "gui/DeployedModelsPage.h"
 #include "gui/DeploymentTableModel.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -225,4 +231,45 @@ TEST_F(DeploymentHistoryTest, SelectingAPastAttemptSwitchesToHistory)
     EXPECT_EQ(page.currentOllamaName(), QStringLiteral("failed-one"));
     EXPECT_EQ(page.findChild<QComboBox*>(QStringLiteral("deploymentViewComboBox"))->currentIndex(), 1);
     EXPECT_EQ(page.visibleCount(), 2);
+}
+
+TEST_F(DeploymentHistoryTest, ContextMenuOffersWhatTheButtonsDoAndCopiesTheName)
+{
+    add("live-one", DeploymentStatus::Deployed, "2025-01-02T00:00:00Z");
+    add("failed-one", DeploymentStatus::Failed, "2025-01-01T00:00:00Z", false);
+    DeployedModelsPage page(m_context);
+    page.resize(1000, 600);
+    showAndCheck(page, 2);
+    page.setShowHistory(true);
+    auto* table = page.findChild<QTableView*>(QStringLiteral("deploymentsTableView"));
+    auto* menu = page.findChild<QMenu*>(QStringLiteral("deploymentsContextMenu"));
+    ASSERT_NE(menu, nullptr);
+    const auto action = [&](const char* name) { return menu->findChild<QAction*>(QLatin1String(name)); };
+    const auto rightClick = [&](int row) {
+        const QPoint at = table->visualRect(table->model()->index(row, 0)).center();
+        QContextMenuEvent event(QContextMenuEvent::Mouse, at, table->viewport()->mapToGlobal(at));
+        QApplication::sendEvent(table->viewport(), &event);
+    };
+
+    // The failed attempt (second row, older): it can be removed or copied, not tried.
+    rightClick(1);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return menu->isVisible(); }, 5000));
+    EXPECT_EQ(page.currentOllamaName(), QStringLiteral("failed-one"));
+    EXPECT_FALSE(action("tryContextAction")->isEnabled());
+    EXPECT_TRUE(action("removeContextAction")->isEnabled());
+    menu->hide();
+
+    rightClick(0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return menu->isVisible(); }, 5000));
+    EXPECT_EQ(page.currentOllamaName(), QStringLiteral("live-one"));
+    EXPECT_TRUE(action("tryContextAction")->isEnabled());
+    EXPECT_TRUE(action("evaluateContextAction")->isEnabled());
+    action("copyNameContextAction")->trigger();
+    menu->hide();
+    EXPECT_EQ(QGuiApplication::clipboard()->text(), QStringLiteral("live-one"));
+    // Ctrl+C on the table does the same.
+    QGuiApplication::clipboard()->clear();
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+    EXPECT_EQ(QGuiApplication::clipboard()->text(), QStringLiteral("live-one"));
 }
