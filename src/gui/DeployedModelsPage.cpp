@@ -434,12 +434,12 @@ void DeployedModelsPage::createContextMenu()
         action->setObjectName(QLatin1String(name));
         return action;
     };
-    add(tr("&Try…"), "tryContextAction", &DeployedModelsPage::trySelected);
-    add(tr("&Evaluate…"), "evaluateContextAction", &DeployedModelsPage::evaluate);
+    m_tryAction = add(tr("&Try…"), "tryContextAction", &DeployedModelsPage::trySelected);
+    m_evaluateAction = add(tr("&Evaluate…"), "evaluateContextAction", &DeployedModelsPage::evaluate);
     m_contextMenu->addSeparator();
     QAction* copy = add(tr("Copy &Name"), "copyNameContextAction", &DeployedModelsPage::copyName);
     m_contextMenu->addSeparator();
-    add(tr("Remove from &Ollama…"), "removeContextAction", &DeployedModelsPage::removeSelected);
+    m_removeAction = add(tr("Remove from &Ollama…"), "removeContextAction", &DeployedModelsPage::removeSelected);
     // Ctrl+C on the table copies the selected deployment's name in Ollama.
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut);
@@ -485,15 +485,9 @@ void DeployedModelsPage::updateButtons()
     m_ui->tryButton->setEnabled(currentIsDeployed());
     m_ui->evaluateButton->setEnabled(m_model->rowCount() > 0);
     // The menu offers what the buttons do, on the same terms.
-    for (QAction* action : m_contextMenu->actions()) {
-        if (action->objectName() == QLatin1String("tryContextAction")) {
-            action->setEnabled(m_ui->tryButton->isEnabled());
-        } else if (action->objectName() == QLatin1String("removeContextAction")) {
-            action->setEnabled(m_ui->removeFromOllamaButton->isEnabled());
-        } else if (action->objectName() == QLatin1String("evaluateContextAction")) {
-            action->setEnabled(m_ui->evaluateButton->isEnabled());
-        }
-    }
+    m_tryAction->setEnabled(m_ui->tryButton->isEnabled());
+    m_evaluateAction->setEnabled(m_ui->evaluateButton->isEnabled());
+    m_removeAction->setEnabled(m_ui->removeFromOllamaButton->isEnabled());
 }
 
 } // namespace deepext::gui

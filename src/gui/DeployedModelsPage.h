@@ -5,6 +5,7 @@
 
 #include <memory>
 
+class QAction;
 class QMenu;
 class QPoint;
 class QTimer;
@@ -96,6 +97,10 @@ private:
     DeploymentMaintenance* m_presence; // its own instance: a quiet check never mixes with the user's Refresh
     QTimer* m_presenceTimer;
     QMenu* m_contextMenu = nullptr; // Try, Evaluate, Copy Name, Remove from Ollama
+    // The menu's actions that follow a button's enabled state.
+    QAction* m_tryAction = nullptr;
+    QAction* m_evaluateAction = nullptr;
+    QAction* m_removeAction = nullptr;
     bool m_checkingPresence = false;
     bool m_presenceChecked = false;
     bool m_busy = false;
