@@ -1,5 +1,6 @@
 #include "gui/AppContext.h"
 
+#include "gui/DeployJobs.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
 #include "gui/WorkspaceWatcher.h"
@@ -18,6 +19,7 @@ AppContext::AppContext(Workspace workspace, IUserPrompts& prompts, QObject* pare
     , m_network(new QNetworkAccessManager(this))
     , m_jobs(new JobTracker(this))
     , m_watcher(new WorkspaceWatcher(m_workspace, this))
+    , m_deploys(new DeployJobs(*this, this))
     , m_folderOpener([](const QString& folder) { QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); })
 {
     // A callback that threw is an error the user sees, never the end of the process.
@@ -29,6 +31,9 @@ AppContext::AppContext(Workspace workspace, IUserPrompts& prompts, QObject* pare
 
 AppContext::~AppContext()
 {
+    // Background deploys go first: they end their lines in the job tracker, which is deleted before them otherwise.
+    delete m_deploys;
+    m_deploys = nullptr;
     shutdown();
 }
 

@@ -15,13 +15,14 @@ class QNetworkAccessManager;
 
 namespace deepext::gui {
 
+class DeployJobs;
 class IUserPrompts;
 class JobTracker;
 class WorkspaceWatcher;
 
 // What every page and dialog shares: the workspace, the job runner (disk work never runs on the GUI thread), the
-// one network manager (Ollama talk runs on the event loop), the prompts seam, the running jobs and the
-// workspace watcher. The main window owns it; it outlives every job it starts.
+// one network manager (Ollama talk runs on the event loop), the prompts seam, the running jobs, the background
+// deploys and the workspace watcher. The main window owns it; it outlives every job it starts.
 class AppContext final : public QObject
 {
     Q_OBJECT
@@ -38,6 +39,8 @@ public:
     QNetworkAccessManager* network() const { return m_network; }
     JobTracker* jobs() const { return m_jobs; }
     WorkspaceWatcher* watcher() const { return m_watcher; }
+    // The deploys running in the background (the deploy dialog starts them, the Deployed Models page shows them).
+    DeployJobs* deploys() const { return m_deploys; }
 
     // Runs `work()` on the pool and then `done(JobOutcome)` on the GUI thread, unless `receiver` is gone by then
     // (JobRunner::run). What `work` throws becomes the outcome's failure; what `done` throws is shown as an error.
@@ -78,6 +81,7 @@ private:
     QNetworkAccessManager* m_network;
     JobTracker* m_jobs;
     WorkspaceWatcher* m_watcher;
+    DeployJobs* m_deploys;
     FolderOpener m_folderOpener;
 };
 

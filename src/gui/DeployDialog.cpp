@@ -11,10 +11,10 @@
 #include "deepext/ollama/OllamaName.h"
 #include "deepext/workflow/DeployOperation.h"
 #include "gui/AppContext.h"
+#include "gui/DeployJob.h"
+#include "gui/DeployJobs.h"
 #include "gui/EnvironmentsDialog.h"
 #include "gui/IUserPrompts.h"
-#include "gui/JobTracker.h"
-#include "gui/PostDeployCheckJob.h"
 #include "gui/ServerStatusLabel.h"
 
 #include <QLocale>
@@ -106,7 +106,10 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     connect(m_ui->quantizationComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
     // The preview shows the SYSTEM that will be sent: the typed one.
     connect(m_ui->systemPlainTextEdit, &QPlainTextEdit::textChanged, this, &DeployDialog::scheduleResolve);
-    connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, &DeployDialog::scheduleResolve);
+    connect(m_ui->environmentComboBox, &QComboBox::currentIndexChanged, this, [this] {
+        attachToCurrentEnvironment();
+        scheduleResolve();
+    });
     connect(m_ui->autodetectTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
     connect(m_ui->useBaseTemplateCheckBox, &QCheckBox::toggled, this, &DeployDialog::scheduleResolve);
     connect(m_ui->addParameterButton, &QPushButton::clicked, this, [this] {
@@ -130,11 +133,9 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     });
     connect(m_ui->deployButton, &QPushButton::clicked, this, &DeployDialog::startDeploy);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, [this] {
-        if (m_operation) {
-            m_ui->phaseLabel->setText(tr("Cancelling…"));
-            m_operation->cancel();
-        } else if (m_checkJob) {
-            m_checkJob->cancel();
+        if (m_job) {
+            m_job->cancel();
+            updateButtons();
         }
     });
     connect(m_ui->closeButton, &QPushButton::clicked, this, &DeployDialog::reject);
@@ -142,17 +143,22 @@ DeployDialog::DeployDialog(AppContext& context, const QString& savedName, QWidge
     loadEnvironments();
 }
 
-DeployDialog::~DeployDialog()
+// The deploy goes on without the dialog (DeployJobs owns it).
+DeployDialog::~DeployDialog() = default;
+
+bool DeployDialog::isDeploying() const
 {
-    if (m_operation) {
-        m_operation->cancel();
-    }
-    if (m_checkJob) {
-        m_checkJob->cancel();
-    }
-    if (m_job) {
-        m_context.jobs()->end(m_job);
-    }
+    return m_starting || (m_job && m_job->isDeploying());
+}
+
+bool DeployDialog::isChecking() const
+{
+    return m_job && m_job->isChecking();
+}
+
+DeployJob* DeployDialog::job() const
+{
+    return m_job;
 }
 
 void DeployDialog::loadEnvironments()
@@ -185,6 +191,19 @@ void DeployDialog::loadEnvironments()
                     }
                 }
             }
+            // Opened again while this saved model deploys: the dialog shows that deploy (the newest, if several).
+            if (!m_environmentsLoaded) {
+                m_environmentsLoaded = true;
+                const DeployJob* running = m_context.deploys()->newestOf(m_savedName);
+                if (m_preferredEnvironment || running) {
+                    const int index = m_ui->environmentComboBox->findData(
+                        m_preferredEnvironment ? *m_preferredEnvironment : running->environment());
+                    if (index >= 0) {
+                        m_ui->environmentComboBox->setCurrentIndex(index);
+                    }
+                }
+            }
+            attachToCurrentEnvironment();
             scheduleResolve();
         });
 }
@@ -281,7 +300,7 @@ void DeployDialog::resolveNow()
             } else {
                 const ResolvedDeployment& resolved = *result.resolved;
                 m_serverStatusLabel->check(resolved.serverUrl, resolved.caFile);
-                if (!m_nameEdited) {
+                if (!m_nameEdited && !(m_job && m_job->isRunning())) { // a running deploy keeps its name on show
                     m_ui->ollamaNameLineEdit->setText(QString::fromStdString(resolved.ollamaName));
                 }
                 QStringList warnings;
@@ -324,24 +343,27 @@ void DeployDialog::validateName()
 
 void DeployDialog::updateButtons()
 {
-    const bool running = m_operation != nullptr || m_starting || m_checkJob != nullptr;
+    const bool running = m_starting || (m_job && m_job->isRunning());
     const bool nameOk = !m_ui->ollamaNameLineEdit->text().trimmed().isEmpty() && m_ui->nameErrorLabel->text().isEmpty();
     m_ui->deployButton->setEnabled(!running && !m_done && m_resolveOk && nameOk);
-    m_ui->cancelButton->setVisible(running);
-    m_ui->cancelButton->setText(m_checkJob ? tr("Skip Check") : tr("Cancel Deploy"));
-    m_ui->closeButton->setEnabled(!running);
+    m_ui->cancelButton->setVisible(m_job && m_job->isRunning());
+    m_ui->cancelButton->setEnabled(m_job && !m_job->isCancelling());
+    m_ui->cancelButton->setText(m_job && m_job->isChecking() ? tr("Skip Check") : tr("Cancel Deploy"));
+    // The deploy runs in the background: the dialog closes at any time, and another server can be chosen to deploy
+    // there too.
+    m_ui->environmentComboBox->setEnabled(!m_starting);
+    m_ui->manageEnvironmentsButton->setEnabled(!m_starting);
     for (QWidget* input : std::initializer_list<QWidget*>{
-             m_ui->environmentComboBox, m_ui->manageEnvironmentsButton, m_ui->ollamaNameLineEdit,
-             m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit, m_ui->parametersTableWidget,
-             m_ui->addParameterButton, m_ui->removeParameterButton, m_ui->autodetectTemplateCheckBox,
-             m_ui->useBaseTemplateCheckBox, m_ui->checkAfterDeployCheckBox}) {
+             m_ui->ollamaNameLineEdit, m_ui->quantizationComboBox, m_ui->formatComboBox, m_ui->systemPlainTextEdit,
+             m_ui->parametersTableWidget, m_ui->addParameterButton, m_ui->removeParameterButton,
+             m_ui->autodetectTemplateCheckBox, m_ui->useBaseTemplateCheckBox, m_ui->checkAfterDeployCheckBox}) {
         input->setEnabled(!running && !m_done);
     }
 }
 
 void DeployDialog::startDeploy()
 {
-    if (m_operation || m_starting || !m_ui->deployButton->isEnabled()) {
+    if (m_starting || (m_job && m_job->isRunning()) || !m_ui->deployButton->isEnabled()) {
         return;
     }
     // Resolved again with everything the user typed (parameters are typed here); the UUID of the previewed
@@ -433,119 +455,141 @@ void DeployDialog::confirmReplaceThenLaunch(ResolvedDeployment resolved, bool au
 
 void DeployDialog::launch(const ResolvedDeployment& resolved, bool autodetectTemplate)
 {
-    logging::ui()->info("deploying {} as {}", m_savedName.toStdString(), resolved.ollamaName);
-    m_operation = new DeployOperation(m_context.workspace(), m_context.network(), m_context.runner(), this);
-    m_ui->detailsPlainTextEdit->hide();
-    m_ui->statusLinesPlainTextEdit->clear();
-    m_ui->deployProgressBar->setRange(0, 0);
-    m_ui->phaseLabel->setText(tr("Starting…"));
-    m_speedClock.start();
-    m_speedBytes = 0;
-    m_job = m_context.jobs()->begin(tr("Deploying %1").arg(QString::fromStdString(resolved.ollamaName)), [this] {
-        if (m_operation) {
-            m_operation->cancel();
-        }
-    });
+    QString refusal;
+    DeployJob* job =
+        m_context.deploys()->start(resolved, autodetectTemplate, m_ui->checkAfterDeployCheckBox->isChecked(), &refusal);
+    if (!job) {
+        m_ui->phaseLabel->setText(refusal);
+        updateButtons();
+        emit deployFinished(false);
+        return;
+    }
+    attach(job);
+    // The preview's UUID and name are the job's now: a next deploy (to another server) waits for a fresh one.
+    m_resolveOk = false;
+    m_preview.reset();
+    scheduleResolve();
+}
 
-    connect(m_operation, &DeployOperation::phaseChanged, this, [this](const QString& phase) {
-        m_ui->phaseLabel->setText(phase);
-        m_context.jobs()->update(m_job, tr("Deploying: %1").arg(phase));
-    });
-    connect(m_operation, &DeployOperation::progressChanged, this, [this](qint64 done, qint64 total) {
-        if (total <= 0) {
-            m_ui->deployProgressBar->setRange(0, 0);
-            return;
+void DeployDialog::attachToCurrentEnvironment()
+{
+    const QString environment = m_ui->environmentComboBox->currentData().toString();
+    DeployJob* job = m_context.deploys()->runningIn(m_savedName, environment);
+    const bool sameEnvironment = m_shownEnvironment == environment;
+    m_shownEnvironment = environment;
+    if (job) {
+        if (job != m_job) {
+            attach(job);
         }
-        // Permille keeps the bar's int range safe for files larger than 2 GiB.
-        m_ui->deployProgressBar->setRange(0, 1000);
-        m_ui->deployProgressBar->setValue(static_cast<int>(done * 1000 / total));
-        const qint64 elapsedMs = m_speedClock.elapsed();
-        if (elapsedMs >= 500) {
-            const qint64 perSecond = (done - m_speedBytes) * 1000 / elapsedMs;
-            m_ui->speedLabel->setText(tr("%1 of %2 · %3/s")
-                                          .arg(QLocale().formattedDataSize(done), QLocale().formattedDataSize(total),
-                                               QLocale().formattedDataSize(std::max<qint64>(0, perSecond))));
-            m_speedClock.restart();
-            m_speedBytes = done;
-        }
-    });
-    connect(m_operation, &DeployOperation::statusLine, this,
-            [this](const QString& line) { m_ui->statusLinesPlainTextEdit->appendPlainText(line); });
-    connect(m_operation, &DeployOperation::warning, this, [this](const QString& text) {
-        m_ui->statusLinesPlainTextEdit->appendPlainText(tr("warning: %1").arg(text));
-    });
-    connect(m_operation, &DeployOperation::finished, this, &DeployDialog::onFinished);
+        return;
+    }
+    if (sameEnvironment) {
+        return; // the environments were reloaded: what is shown (a deploy's outcome) stays
+    }
+    // Another server: the deploy there goes on in the background; this one starts afresh, once the preview for
+    // this server has come.
+    detach();
+    m_done = false;
+    m_resolveOk = false;
+    m_ui->progressGroupBox->hide();
+    m_ui->detailsPlainTextEdit->hide();
     updateButtons();
-    m_operation->start(resolved, autodetectTemplate);
+}
+
+void DeployDialog::attach(DeployJob* job)
+{
+    detach();
+    m_job = job;
+    m_done = false;
+    {
+        const QSignalBlocker blocker(m_ui->ollamaNameLineEdit); // shown, not typed: the default still follows
+        m_ui->ollamaNameLineEdit->setText(job->ollamaName());
+        m_ui->nameErrorLabel->clear();
+        m_ui->nameErrorLabel->hide();
+    }
+    m_ui->detailsPlainTextEdit->hide();
+    m_ui->statusLinesPlainTextEdit->setPlainText(job->statusLines().join(QLatin1Char('\n')));
+    m_ui->progressGroupBox->show();
+    showJobProgress();
+    connect(job, &DeployJob::changed, this, &DeployDialog::showJobProgress);
+    connect(job, &DeployJob::statusLine, this,
+            [this](const QString& line) { m_ui->statusLinesPlainTextEdit->appendPlainText(line); });
+    connect(job, &DeployJob::deployFinished, this, &DeployDialog::onFinished);
+    connect(job, &DeployJob::checkStarted, this, [this] {
+        showJobProgress();
+        updateButtons();
+    });
+    connect(job, &DeployJob::checkFinished, this, &DeployDialog::onCheckFinished);
+    updateButtons();
+}
+
+void DeployDialog::detach()
+{
+    if (m_job) {
+        m_job->disconnect(this);
+    }
+    m_job = nullptr;
+}
+
+void DeployDialog::showJobProgress()
+{
+    if (!m_job) {
+        return;
+    }
+    m_ui->phaseLabel->setText(m_job->phase());
+    if (m_job->isChecking() || m_job->bytesTotal() <= 0) {
+        m_ui->deployProgressBar->setRange(0, 0);
+        m_ui->speedLabel->clear();
+        return;
+    }
+    // Permille keeps the bar's int range safe for files larger than 2 GiB.
+    m_ui->deployProgressBar->setRange(0, 1000);
+    m_ui->deployProgressBar->setValue(static_cast<int>(m_job->bytesDone() * 1000 / m_job->bytesTotal()));
+    if (m_job->bytesPerSecond() > 0) {
+        m_ui->speedLabel->setText(tr("%1 of %2 · %3/s")
+                                      .arg(QLocale().formattedDataSize(m_job->bytesDone()),
+                                           QLocale().formattedDataSize(m_job->bytesTotal()),
+                                           QLocale().formattedDataSize(m_job->bytesPerSecond())));
+    }
 }
 
 void DeployDialog::onFinished(bool ok, const QString& message, const QString& details)
 {
-    DeployOperation* operation = m_operation;
-    const QString ollamaName = operation ? QString::fromStdString(operation->record().ollamaName) : QString();
-    const bool cancelled = operation && operation->record().status == DeploymentStatus::Cancelled;
-    m_operation = nullptr;
-    if (operation) {
-        operation->deleteLater();
+    const bool cancelled = m_job && m_job->wasCancelled();
+    const QString ollamaName = m_job ? m_job->ollamaName() : QString();
+    const bool checking = m_job && m_job->isChecking();
+    if (!checking) {
+        detach(); // the job is over and goes; what it said stays on show
     }
-    m_context.jobs()->end(m_job);
-    m_job = 0;
     m_ui->deployProgressBar->setRange(0, 1000);
-    // The record changed whatever the outcome: the Deployed Models page and the card follow.
-    emit m_context.registryChanged();
     if (ok) {
         m_done = true;
         m_ui->deployProgressBar->setValue(1000);
         m_ui->phaseLabel->setText(tr("Deployed as %1.").arg(ollamaName));
         m_ui->closeButton->setDefault(true);
         emit deployed(ollamaName);
-        if (operation && m_ui->checkAfterDeployCheckBox->isChecked() && !m_closeWhenFinished) {
-            startCheck(operation->record()); // deployFinished once the check is over
-            return;
+        if (checking) {
+            m_ui->phaseLabel->setText(tr("Deployed as %1. Checking that the model answers…").arg(ollamaName));
+            m_ui->deployProgressBar->setRange(0, 0);
+            updateButtons();
+            return; // deployFinished once the check is over
         }
-        updateButtons();
     } else {
         m_ui->phaseLabel->setText(cancelled ? tr("Cancelled. %1").arg(message) : message);
         if (!details.isEmpty()) {
             m_ui->detailsPlainTextEdit->setPlainText(details);
             m_ui->detailsPlainTextEdit->show();
         }
-        updateButtons();
-        if (!cancelled && !m_closeWhenFinished) {
-            m_context.prompts().showError(message, details);
-        }
+        scheduleResolve(); // a new attempt draws a new UUID (and default name): the failed record stays as it is
     }
-    emit deployFinished(ok);
-    if (m_closeWhenFinished) {
-        QDialog::reject();
-    }
-}
-
-void DeployDialog::startCheck(const DeploymentRecord& deployed)
-{
-    const QString ollamaName = QString::fromStdString(deployed.ollamaName);
-    m_ui->phaseLabel->setText(tr("Deployed as %1. Checking that the model answers…").arg(ollamaName));
-    m_ui->deployProgressBar->setRange(0, 0);
-    m_checkJob = new PostDeployCheckJob(m_context, deployed, this);
-    m_job = m_context.jobs()->begin(tr("Checking that %1 answers").arg(ollamaName), [job = m_checkJob] {
-        if (job) {
-            job->cancel();
-        }
-    });
-    connect(m_checkJob, &PostDeployCheckJob::finished, this,
-            [this, ollamaName](const QString& outcome, const QString& message) {
-                onCheckFinished(ollamaName, outcome, message);
-            });
     updateButtons();
-    m_checkJob->start();
+    emit deployFinished(ok);
 }
 
-void DeployDialog::onCheckFinished(const QString& ollamaName, const QString& outcome, const QString& message)
+void DeployDialog::onCheckFinished(const QString& outcome, const QString& message)
 {
-    m_checkJob->deleteLater();
-    m_checkJob = nullptr;
-    m_context.jobs()->end(m_job);
-    m_job = 0;
+    const QString ollamaName = m_job ? m_job->ollamaName() : QString();
+    detach();
     m_ui->deployProgressBar->setRange(0, 1000);
     m_ui->deployProgressBar->setValue(1000);
     if (outcome == QLatin1String("ok")) {
@@ -563,26 +607,6 @@ void DeployDialog::onCheckFinished(const QString& ollamaName, const QString& out
     updateButtons();
     emit checkFinished(outcome);
     emit deployFinished(true);
-    if (m_closeWhenFinished) {
-        QDialog::reject();
-    }
-}
-
-void DeployDialog::reject()
-{
-    if (m_checkJob) {
-        // The deploy is done; the dialog closes once the check has stopped.
-        m_closeWhenFinished = true;
-        m_checkJob->cancel();
-        return;
-    }
-    if (m_operation) {
-        // Closing while deploying cancels first; the dialog closes once the record says so.
-        m_closeWhenFinished = true;
-        m_operation->cancel();
-        return;
-    }
-    QDialog::reject();
 }
 
 } // namespace deepext::gui

@@ -8,6 +8,9 @@
 #include "gui/AppContext.h"
 #include "gui/CardPane.h"
 #include "gui/CoalescedLoader.h"
+#include "gui/DeployDialog.h"
+#include "gui/DeployJob.h"
+#include "gui/DeployJobs.h"
 #include "gui/DeploymentFilterProxy.h"
 #include "gui/DeploymentTableModel.h"
 #include "gui/EvaluateDialog.h"
@@ -95,6 +98,25 @@ DeployedModelsPage::DeployedModelsPage(AppContext& context, QWidget* parent)
                 emit maintenanceFinished(ok);
             });
     connect(m_ui->clearHistoryButton, &QPushButton::clicked, this, &DeployedModelsPage::clearHistory);
+    connect(m_ui->showProgressButton, &QPushButton::clicked, this, &DeployedModelsPage::showProgressOfSelected);
+    connect(m_ui->cancelDeployButton, &QPushButton::clicked, this, &DeployedModelsPage::cancelSelectedDeploy);
+    // Background deploys write their progress on their rows (the "deploying" record's status column).
+    DeployJobs* deploys = m_context.deploys();
+    const auto showProgress = [this](DeployJob* job) {
+        m_model->setJobProgress(job->uuid(), job->progressText());
+        if (job->uuid() == currentUuid()) {
+            updateButtons();
+        }
+    };
+    connect(deploys, &DeployJobs::jobStarted, this, showProgress);
+    connect(deploys, &DeployJobs::jobChanged, this, showProgress);
+    connect(deploys, &DeployJobs::jobEnded, this, [this](DeployJob* job) {
+        m_model->setJobProgress(job->uuid(), QString());
+        updateButtons();
+    });
+    for (DeployJob* job : deploys->jobs()) {
+        m_model->setJobProgress(job->uuid(), job->progressText());
+    }
     createContextMenu();
     m_ui->deploymentsTableView->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_ui->deploymentsTableView, &QWidget::customContextMenuRequested, this,
@@ -336,6 +358,32 @@ void DeployedModelsPage::clearHistory()
         });
 }
 
+DeployJob* DeployedModelsPage::selectedJob() const
+{
+    const QString uuid = currentUuid();
+    return uuid.isEmpty() ? nullptr : m_context.deploys()->byUuid(uuid);
+}
+
+void DeployedModelsPage::showProgressOfSelected()
+{
+    DeployJob* job = selectedJob();
+    if (!job) {
+        return;
+    }
+    auto* dialog = new DeployDialog(m_context, job->savedName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->showJobIn(job->environment());
+    dialog->show(); // not modal: the deploy runs in the background, the page stays usable
+}
+
+void DeployedModelsPage::cancelSelectedDeploy()
+{
+    if (DeployJob* job = selectedJob()) {
+        job->cancel();
+        updateButtons();
+    }
+}
+
 void DeployedModelsPage::checkPresence()
 {
     if (m_checkingPresence || m_model->rowCount() == 0) {
@@ -440,6 +488,11 @@ void DeployedModelsPage::createContextMenu()
     QAction* copy = add(tr("Copy &Name"), "copyNameContextAction", &DeployedModelsPage::copyName);
     m_contextMenu->addSeparator();
     m_removeAction = add(tr("Remove from &Ollama…"), "removeContextAction", &DeployedModelsPage::removeSelected);
+    m_contextMenu->addSeparator();
+    m_showProgressAction =
+        add(tr("Show &Progress…"), "showProgressContextAction", &DeployedModelsPage::showProgressOfSelected);
+    m_cancelDeployAction =
+        add(tr("Cancel &Deploy"), "cancelDeployContextAction", &DeployedModelsPage::cancelSelectedDeploy);
     // Ctrl+C on the table copies the selected deployment's name in Ollama.
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut);
@@ -488,6 +541,14 @@ void DeployedModelsPage::updateButtons()
     m_tryAction->setEnabled(m_ui->tryButton->isEnabled());
     m_evaluateAction->setEnabled(m_ui->evaluateButton->isEnabled());
     m_removeAction->setEnabled(m_ui->removeFromOllamaButton->isEnabled());
+    // A deploy running in the background: its dialog can be opened again, and it can be cancelled from here.
+    const DeployJob* job = selectedJob();
+    m_ui->showProgressButton->setVisible(job != nullptr);
+    m_ui->cancelDeployButton->setVisible(job && job->isDeploying());
+    m_ui->cancelDeployButton->setEnabled(job && job->isDeploying() && !job->isCancelling());
+    m_showProgressAction->setVisible(job != nullptr);
+    m_cancelDeployAction->setVisible(m_ui->cancelDeployButton->isVisible());
+    m_cancelDeployAction->setEnabled(m_ui->cancelDeployButton->isEnabled());
 }
 
 } // namespace deepext::gui

@@ -22,6 +22,7 @@ namespace deepext::gui {
 
 class AppContext;
 class CoalescedLoader;
+class DeployJob;
 class DeploymentFilterProxy;
 class DeploymentTableModel;
 
@@ -30,9 +31,10 @@ class DeploymentTableModel;
 // server when the page shows and every minute while it does (nothing written); History shows every attempt and
 // can be cleared; a filter box and sortable columns. Refresh asks each Ollama what it still has and records it;
 // Remove from Ollama deletes the model there (the record stays, marked removed); Try… opens a chat with a deployed
-// one; Evaluate… runs a prompt file against deployments side by side (EvaluateDialog). The selection is kept by
-// deploy UUID across reloads; the registry is read and written only off the GUI thread. Column widths are
-// remembered.
+// one; Evaluate… runs a prompt file against deployments side by side (EvaluateDialog). A deploy running in the
+// background shows its phase, bytes and speed on its row, where it can be cancelled or its dialog opened again. The
+// selection is kept by deploy UUID across reloads; the registry is read and written only off the GUI thread. Column
+// widths are remembered.
 class DeployedModelsPage final : public QWidget
 {
     Q_OBJECT
@@ -70,6 +72,9 @@ public slots:
     void trySelected();
     // Opens the Evaluate dialog with the selected deployment checked.
     void evaluate();
+    // For a deploy running in the background: its deploy dialog, or cancel it.
+    void showProgressOfSelected();
+    void cancelSelectedDeploy();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -86,6 +91,7 @@ private:
     // Sizes the columns to their contents the first time, fitting the table's width by eliding the long names.
     void fitColumns();
     QModelIndex currentSourceIndex() const;
+    DeployJob* selectedJob() const;
     bool currentIsDeployed() const;
 
     std::unique_ptr<Ui::DeployedModelsPage> m_ui;
@@ -101,6 +107,8 @@ private:
     QAction* m_tryAction = nullptr;
     QAction* m_evaluateAction = nullptr;
     QAction* m_removeAction = nullptr;
+    QAction* m_showProgressAction = nullptr;
+    QAction* m_cancelDeployAction = nullptr;
     bool m_checkingPresence = false;
     bool m_presenceChecked = false;
     bool m_busy = false;

@@ -58,6 +58,21 @@ void DeploymentTableModel::setMissingSavedModels(std::set<std::string> missing)
     }
 }
 
+void DeploymentTableModel::setJobProgress(const QString& uuid, const QString& text)
+{
+    if (m_jobProgress.value(uuid) == text) {
+        return;
+    }
+    if (text.isEmpty()) {
+        m_jobProgress.remove(uuid);
+    } else {
+        m_jobProgress.insert(uuid, text);
+    }
+    if (const int row = rowOf(uuid); row >= 0) {
+        emit dataChanged(index(row, StatusColumn), index(row, StatusColumn));
+    }
+}
+
 void DeploymentTableModel::allRowsChanged()
 {
     if (rowCount() > 0) {
@@ -85,6 +100,11 @@ QString DeploymentTableModel::statusText(const DeploymentRecord& record) const
 {
     if (record.status == DeploymentStatus::Deployed && !isPresent(record)) {
         return tr("deployed, no longer on the server");
+    }
+    if (record.status == DeploymentStatus::Deploying) {
+        if (const QString progress = m_jobProgress.value(QString::fromStdString(record.uuid)); !progress.isEmpty()) {
+            return tr("deploying: %1").arg(progress);
+        }
     }
     return QString::fromUtf8(deploymentStatusName(record.status));
 }

@@ -4,6 +4,8 @@
 #include "deepext/workflow/DeploymentMaintenance.h"
 #include "gui/KeyedRowsModel.h"
 
+#include <QHash>
+
 #include <set>
 #include <string>
 
@@ -47,6 +49,10 @@ public:
     void setPresence(ServerModels present);
     // Saved models no longer in the workspace: their rows say so (the deployments stay, as the seed says).
     void setMissingSavedModels(std::set<std::string> missing);
+    // What a background deploy writing that record is doing now ("Uploading · 1.2 GB of 4.0 GB · 80 MB/s"); an
+    // empty text when it has ended. The record's row shows it in its status column.
+    void setJobProgress(const QString& uuid, const QString& text);
+    QString jobProgress(const QString& uuid) const { return m_jobProgress.value(uuid); }
     bool isLive(int row) const;
     bool isPresent(const DeploymentRecord& record) const;
 
@@ -61,6 +67,7 @@ private:
 
     ServerModels m_present;
     std::set<std::string> m_missingSavedModels;
+    QHash<QString, QString> m_jobProgress; // by deploy UUID
 };
 
 } // namespace deepext::gui

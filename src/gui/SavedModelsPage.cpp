@@ -203,9 +203,18 @@ void SavedModelsPage::deploySelected()
     if (name.isEmpty()) {
         return;
     }
+    // Not modal: a deploy runs in the background and the window stays usable. A dialog already open for this saved
+    // model comes to the front instead of a second one.
+    for (DeployDialog* open : findChildren<DeployDialog*>()) {
+        if (open->savedName() == name && open->isVisible()) {
+            open->raise();
+            open->activateWindow();
+            return;
+        }
+    }
     auto* dialog = new DeployDialog(m_context, name, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->open();
+    dialog->show();
 }
 
 void SavedModelsPage::exportGgufSelected()
