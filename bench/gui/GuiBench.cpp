@@ -5,16 +5,22 @@
 //                      measuring the longest GUI event-loop stall (< 100 ms).
 //   chat  --tokens N   a reply of N pieces from the stand-in Ollama server streamed into the Try dialog of the
 //                      Deployed Models page, with the same timer measuring the longest stall (< 100 ms).
+//   deploy --size-mb M a background deploy of a saved synthetic M MB model to the stand-in Ollama server, its
+//                      progress on the Deployed Models page's row and in the status bar, with the same timer
+//                      measuring the longest stall (< 100 ms).
 // Prints one "name value unit limit verdict" line per measurement; exits 1 when a limit is exceeded.
 #include "deepext/base/Workspace.h"
 #include "deepext/card/ModelCardRenderer.h"
 #include "deepext/workflow/DemoGenerator.h"
+#include "deepext/workflow/DeployOperation.h"
 #include "deepext/workflow/ModelRegistration.h"
 #include "deepext/workflow/SaveOperation.h"
 #include "deepext/workflow/SavedModelOperations.h"
 #include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/CardPane.h"
+#include "gui/DeployJob.h"
+#include "gui/DeployJobs.h"
 #include "gui/IUserPrompts.h"
 #include "gui/MainWindow.h"
 #include "gui/SavedModelListModel.h"
@@ -29,6 +35,7 @@
 #include <QLayout>
 #include <QListView>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -450,6 +457,53 @@ int benchChat(int tokens)
     return ended && fast && prompts.errors == 0 ? 0 : 1;
 }
 
+int benchDeploy(int megabytes, const QString& scratch)
+{
+    QTemporaryDir dir(scratch.isEmpty() ? QDir::tempPath() + QStringLiteral("/deepext-bench-XXXXXX")
+                                        : scratch + QStringLiteral("/deepext-bench-XXXXXX"));
+    const fs::path root = dir.path().toStdString();
+    std::printf("writing and saving a synthetic %d MB model...\n", megabytes);
+    std::fflush(stdout);
+    writeSyntheticModel(root / "base", root / "adapter", megabytes);
+    const Workspace workspace = Workspace::open((root / "workspace").string());
+    const ModelRegistration registration(workspace);
+    registration.addBaseModel((root / "base").string(), "synthetic", "Synthetic Llama", {});
+    const std::string trained = registration.addTrainedModel((root / "adapter").string(), "synthetic", "bench").name;
+    const std::atomic_bool cancel{false};
+    const std::string saved = SaveOperation::save(workspace, trained, OutputDtype::Auto, 2, {}, cancel).savedName;
+    fake::FakeOllamaServer server(QString::fromStdString((root / "ollama").string()));
+    if (!server.listen()) {
+        std::fprintf(stderr, "the stand-in Ollama server could not listen\n");
+        return 1;
+    }
+    workspace.addEnvironment({"bench", server.url().toStdString(), ""}, true);
+
+    BenchPrompts prompts;
+    gui::MainWindow window(workspace, prompts);
+    window.showPage(gui::MainWindow::Page::DeployedModels);
+    window.show();
+    DeployOptions options;
+    options.quantization = "no_quantization";
+    options.autodetectTemplate = true; // the synthetic base has no Deployment Template File
+    const ResolvedDeployment resolved = DeployOperation::resolve(workspace, saved, options);
+    StallMeter meter;
+    QElapsedTimer clock;
+    meter.start();
+    clock.start();
+    // As the deploy dialog starts it, and then closes: the job runs with no dialog open.
+    QPointer<gui::DeployJob> job = window.context().deploys()->start(resolved, true, false);
+    bool ok = false;
+    QObject::connect(job, &gui::DeployJob::deployFinished, job, [&](bool result) { ok = result; });
+    if (!QTest::qWaitFor([&] { return job.isNull(); }, 30 * 60 * 1000)) {
+        std::fprintf(stderr, "the deploy did not finish within 30 minutes\n");
+        return 1;
+    }
+    const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    std::printf("background deploy of %d MB took %.1f s (%s)\n", megabytes, seconds, ok ? "ok" : "FAILED");
+    const bool fast = report("longest GUI stall in deploy", meter.longestMs(), "ms", 100);
+    return ok && fast && prompts.errors == 0 ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -461,10 +515,11 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("deepext-bench"));
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("list | stall | chat"));
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("list | stall | chat | deploy"));
     const QCommandLineOption modelsOption(QStringLiteral("models"), QStringLiteral("Saved models to list."),
                                           QStringLiteral("N"), QStringLiteral("5000"));
-    const QCommandLineOption sizeOption(QStringLiteral("size-mb"), QStringLiteral("Model size for the stall bench."),
+    const QCommandLineOption sizeOption(QStringLiteral("size-mb"),
+                                        QStringLiteral("Model size for the stall and deploy benches."),
                                         QStringLiteral("MB"), QStringLiteral("1000"));
     const QCommandLineOption scratchOption(QStringLiteral("scratch"), QStringLiteral("Folder for the bench files."),
                                            QStringLiteral("DIR"));
@@ -483,6 +538,9 @@ int main(int argc, char** argv)
     if (mode == QLatin1String("chat")) {
         return benchChat(parser.value(tokensOption).toInt());
     }
-    std::fprintf(stderr, "unknown mode %s (list | stall | chat)\n", qPrintable(mode));
+    if (mode == QLatin1String("deploy")) {
+        return benchDeploy(parser.value(sizeOption).toInt(), parser.value(scratchOption));
+    }
+    std::fprintf(stderr, "unknown mode %s (list | stall | chat | deploy)\n", qPrintable(mode));
     return 2;
 }
