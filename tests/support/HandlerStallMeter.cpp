@@ -1,6 +1,6 @@
 #include "HandlerStallMeter.h"
 
-#include "RunQueueDelay.h"
+#include "ThreadSchedStat.h"
 
 #include <QEvent>
 #include <QMetaEnum>
@@ -21,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Below this a stretch cannot matter to any bound, so the second schedstat read (its end) is skipped.
-constexpr qint64 RunQueueReadAfterNs = 1000000;
+constexpr qint64 SchedStatReadAfterNs = 1000000;
 
 // An event handler as the stretches name it: kept raw, formatted only for a new longest.
 struct Handler
@@ -41,7 +41,7 @@ struct GuiThread
     // The open stretch, if any: since when, the run-queue delay then, and the handler it is about.
     bool open = false;
     Clock::time_point start;
-    qint64 waitAtStart = 0;
+    ThreadSchedStat::Times timesAtStart;
     bool described = false;
     Handler handler;
     // A turn of an event loop nested in a handler runs every event that is ready before it polls again, so one
@@ -59,10 +59,10 @@ GuiThread& gui()
 }
 
 // Made on first use, which is on the GUI thread (setObserved, called by the application's constructor).
-RunQueueDelay& guiRunQueue()
+const ThreadSchedStat& guiSchedStat()
 {
-    static RunQueueDelay delay;
-    return delay;
+    static const ThreadSchedStat schedStat;
+    return schedStat;
 }
 
 Handler handlerOf(QObject* receiver, QEvent* event)
@@ -97,7 +97,7 @@ void openStretch(GuiThread& state)
     state.open = true;
     state.described = false;
     state.start = Clock::now();
-    state.waitAtStart = guiRunQueue().ns();
+    state.timesAtStart = guiSchedStat().read();
 }
 
 } // namespace
@@ -111,7 +111,7 @@ HandlerStallMeter::HandlerStallMeter()
     state.meter = this;
     QObject::connect(&m_timer, &QTimer::timeout, [this] {
         const qint64 now = m_clock.nsecsElapsed();
-        const qint64 wait = guiRunQueue().ns();
+        const qint64 wait = guiSchedStat().read().waitingNs;
         m_gapWallClockNs = std::max(m_gapWallClockNs, now - m_lastTickNs);
         m_gapNs = std::max(m_gapNs, now - m_lastTickNs - (wait - m_lastTickWaitNs));
         m_lastTickNs = now;
@@ -133,21 +133,23 @@ void HandlerStallMeter::reset()
 {
     m_clock.start();
     m_lastTickNs = 0;
-    m_lastTickWaitNs = guiRunQueue().ns();
+    m_lastTickWaitNs = guiSchedStat().read().waitingNs;
     m_gapNs = 0;
     m_gapWallClockNs = 0;
     m_longestNs = 0;
     m_longestWallClockNs = 0;
+    m_longestOnCpuNs = 0;
     m_longestHandler.clear();
 }
 
 std::string HandlerStallMeter::summary() const
 {
     std::ostringstream out;
-    out << "longest stretch in event handlers: " << longestMs() << " ms (" << longestWallClockMs()
-        << " ms of wall-clock time, waits for a CPU included), in "
+    out << "longest stretch in event handlers: " << longestMs() << " ms (" << longestOnCpuMs()
+        << " ms of it on a CPU, the rest blocked), in "
         << (m_longestHandler.isEmpty() ? std::string("none") : m_longestHandler.toStdString())
-        << "; longest gap between 10 ms timer ticks: " << timerGapMs() << " ms (" << timerGapWallClockMs()
+        << "; longest in wall-clock time, waits for a CPU included: " << longestWallClockMs()
+        << " ms; longest gap between 10 ms timer ticks: " << timerGapMs() << " ms (" << timerGapWallClockMs()
         << " ms of wall-clock time)";
     return out.str();
 }
@@ -157,7 +159,7 @@ void HandlerStallMeter::setObserved()
     GuiThread& state = gui();
     state.observed = true;
     state.id = std::this_thread::get_id();
-    guiRunQueue();
+    guiSchedStat();
 }
 
 void HandlerStallMeter::handlerStarts(QObject* receiver, QEvent* event)
@@ -220,11 +222,18 @@ void HandlerStallMeter::endStretch()
         return;
     }
     const qint64 wallClockNs = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - state.start).count();
-    const qint64 busyNs =
-        wallClockNs - (wallClockNs >= RunQueueReadAfterNs ? guiRunQueue().ns() - state.waitAtStart : 0);
+    ThreadSchedStat::Times spent;
+    if (wallClockNs >= SchedStatReadAfterNs) {
+        const ThreadSchedStat::Times now = guiSchedStat().read();
+        spent = {now.onCpuNs - state.timesAtStart.onCpuNs, now.waitingNs - state.timesAtStart.waitingNs};
+    } else {
+        spent.onCpuNs = wallClockNs;
+    }
+    const qint64 busyNs = wallClockNs - spent.waitingNs;
     meter->m_longestWallClockNs = std::max(meter->m_longestWallClockNs, wallClockNs);
     if (busyNs > meter->m_longestNs) {
         meter->m_longestNs = busyNs;
+        meter->m_longestOnCpuNs = spent.onCpuNs;
         meter->m_longestHandler = describeStretch(state);
     }
 }

@@ -13,8 +13,11 @@ namespace deepext::test_support {
 
 // How long the window stood still: the longest stretch the GUI thread spent inside event handlers without getting
 // back to its event loop (a timer's timeout, a queued slot, a socket's readyRead, a click, a paint), less the time it
-// was runnable but waiting for a CPU (RunQueueDelay). Time spent blocked in a handler (waiting for a lock, a file,
+// was runnable but waiting for a CPU (ThreadSchedStat). Time spent blocked in a handler (waiting for a lock, a file,
 // a sleep) counts; time asleep in the event loop does not, however late the kernel wakes the thread.
+// So does time waiting for other threads, which under CPU load includes their own waits for a CPU: Qt's raster
+// engine splits large fills over QGuiThreadPool's threads and waits for them on a semaphore (QHeaderView paints,
+// through QRasterPaintEngine::drawLines), 25-50 ms of a paint with two CPU burners and an fsync'ing dd on two cores.
 //
 // A stretch starts when the outermost handler starts (QCoreApplication::notify at nesting depth 0; nested notify calls
 // are sendEvent calls of that handler and part of its work) and ends when it returns. A handler that runs an event loop
@@ -38,6 +41,8 @@ public:
     // The longest stretch in handlers, waits for a CPU taken out, and the handler it started in.
     qint64 longestMs() const { return m_longestNs / 1000000; }
     QString longestHandler() const { return m_longestHandler; }
+    // How much of that stretch the thread ran on a CPU; the rest it was blocked (a lock, the disk, a sleep).
+    qint64 longestOnCpuMs() const { return m_longestOnCpuNs / 1000000; }
     // The longest stretch in wall-clock time, waits for a CPU included.
     qint64 longestWallClockMs() const { return m_longestWallClockNs / 1000000; }
     // For information: the longest gap between ticks of a 10 ms timer (wall clock, and less the waits for a CPU).
@@ -64,6 +69,7 @@ private:
     qint64 m_gapWallClockNs = 0;
     qint64 m_longestNs = 0;
     qint64 m_longestWallClockNs = 0;
+    qint64 m_longestOnCpuNs = 0;
     QString m_longestHandler;
 };
 
