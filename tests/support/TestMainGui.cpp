@@ -1,4 +1,7 @@
-// Entry point of the GUI test binary: one offscreen QApplication for the whole process (Mixxx's ApplicationScope).
+// Entry point of the GUI test binary: one offscreen QApplication for the whole process (Mixxx's ApplicationScope),
+// a GuiTestApplication so HandlerStallMeter sees the event handlers.
+#include "GuiTestApplication.h"
+
 #include <QApplication>
 #include <QDesktopServices>
 #include <QStandardPaths>
@@ -28,7 +31,7 @@ int main(int argc, char** argv)
         ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
     }
     QStandardPaths::setTestModeEnabled(true);
-    QApplication app(argc, argv);
+    deepext::test_support::GuiTestApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("deepext-tests"));
     NoFileManager noFileManager;
     QDesktopServices::setUrlHandler(QStringLiteral("file"), &noFileManager, "open");
