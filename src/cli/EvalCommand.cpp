@@ -10,6 +10,8 @@
 #include "deepext/workflow/EvaluationLog.h"
 #include "deepext/workflow/EvaluationPrompts.h"
 #include "deepext/workflow/EvaluationRun.h"
+#include "deepext/workflow/ServerChoice.h"
+#include "deepext/workflow/ServerModelList.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -20,7 +22,8 @@
 namespace deepext::cli {
 
 EvalCommand::EvalCommand()
-    : Command("eval", "Run a prompt file against deployed models (temperature 0); one result line each.")
+    : Command("eval", "Run a prompt file against deployed models and models the server has (temperature 0); one "
+                      "result line each.")
 {
 }
 
@@ -38,9 +41,27 @@ int EvalCommand::execute(CommandContext& context, const QStringList& arguments)
         QStringLiteral("max-tokens"),
         QStringLiteral("Stop each reply after N tokens (default %1).").arg(EvaluationRun::DefaultMaxTokens),
         QStringLiteral("N"));
-    parser.addOptions({promptsOption, outOption, maxTokensOption});
-    if (!parse(parser, arguments, 1, 1000, QStringLiteral("DEPLOYED [DEPLOYED...]"))) {
+    const QCommandLineOption serverModelOption(
+        QStringLiteral("server-model"),
+        QStringLiteral("Also evaluate a model the server of --env already has, not a deployment of ours (the base, "
+                       "say); repeatable. Checked against the server's list before any prompt runs."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption envOption(QStringLiteral("env"),
+                                       QStringLiteral("The environment whose server has the --server-model models "
+                                                      "(default: the default environment, else OLLAMA_HOST)."),
+                                       QStringLiteral("NAME"));
+    parser.addOptions({promptsOption, outOption, maxTokensOption, serverModelOption, envOption});
+    if (!parse(parser, arguments, 0, 1000, QStringLiteral("[DEPLOYED...]"))) {
         return 0;
+    }
+    const QStringList serverModels = parser.values(serverModelOption);
+    if (parser.positionalArguments().isEmpty() && serverModels.isEmpty()) {
+        throw Error::usage(
+            "'eval' takes DEPLOYED [DEPLOYED...] or --server-model NAME (see 'deepext-cli eval --help')");
+    }
+    if (parser.isSet(envOption) && serverModels.isEmpty()) {
+        // A deployment talks to the server it was deployed to; --env only says where the server models are.
+        throw Error::usage("--env chooses the server of --server-model; give --server-model NAME with it");
     }
     if (!parser.isSet(promptsOption)) {
         throw Error::usage("give the prompts with --prompts FILE.jsonl");
@@ -56,6 +77,30 @@ int EvalCommand::execute(CommandContext& context, const QStringList& arguments)
 
     QNetworkAccessManager network;
     InterruptGuard interrupt;
+    if (!serverModels.isEmpty()) {
+        const ServerChoice server = ServerChoice::resolve(workspace, parser.value(envOption).toStdString());
+        for (const std::string& warning : server.warnings()) {
+            context.warn(warning);
+        }
+        // The names against the server's list first: a missing one stops the run before any prompt is sent.
+        ServerModelList listed(&network, server);
+        QEventLoop listing;
+        QObject::connect(&listed, &ServerModelList::finished, &listing, &QEventLoop::quit);
+        listed.start();
+        if (!listed.isFinished()) {
+            listing.exec();
+        }
+        if (!listed.ok()) {
+            throw Error("cannot list the models of " + server.display() + ": " + listed.error().toStdString());
+        }
+        std::vector<std::string> names;
+        for (const QString& name : serverModels) {
+            names.push_back(name.toStdString());
+        }
+        for (DeployedModel& target : listed.targets(names)) {
+            targets.push_back(std::move(target));
+        }
+    }
     EvaluationRun run(&network, std::move(targets), std::move(prompts), maxTokens);
     QEventLoop loop;
     QObject::connect(&run, &EvaluationRun::finished, &loop, &QEventLoop::quit);
@@ -86,6 +131,9 @@ int EvalCommand::execute(CommandContext& context, const QStringList& arguments)
     }
 
     const nlohmann::json summary = run.summary();
+    if (run.savedModels().empty()) {
+        context.info("only models of the server were evaluated: no saved model's card keeps the summary");
+    }
     for (const std::string& saved : run.savedModels()) {
         if (!workspace.savedModelExists(saved)) {
             context.warn("the saved model " + saved + " is gone; its evaluation summary was not kept");

@@ -4,8 +4,9 @@
 
 namespace deepext::cli {
 
-// `eval DEPLOYED [DEPLOYED...] --prompts FILE.jsonl [--out FILE.jsonl] [--max-tokens N]`: every prompt against every
-// deployment at temperature 0, one result line each; the summary and the results kept with each saved model's card.
+// `eval DEPLOYED [DEPLOYED...] [--server-model NAME]... [--env NAME] --prompts FILE.jsonl [--out FILE.jsonl]
+// [--max-tokens N]`: every prompt against every deployment, and every model of the server's own named, at temperature
+// 0, one result line each; the summary and the results kept with each evaluated saved model's card.
 class EvalCommand final : public Command
 {
 public:

@@ -3,10 +3,13 @@
 #include "ui_EvaluateDialog.h"
 
 #include "deepext/base/Workspace.h"
+#include "deepext/ollama/OllamaHost.h"
+#include "deepext/ollama/OllamaName.h"
 #include "deepext/workflow/EvaluationLog.h"
 #include "gui/AppContext.h"
 #include "gui/IUserPrompts.h"
 #include "gui/JobTracker.h"
+#include "gui/ServerModelsDialog.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -23,6 +26,26 @@ namespace deepext::gui {
 namespace {
 
 constexpr int OllamaNameRole = Qt::UserRole;
+// Set on a model of the server's own (Add from Server…): its server's URL; the CA file and environment beside it.
+constexpr int ServerUrlRole = Qt::UserRole + 1;
+constexpr int CaFileRole = Qt::UserRole + 2;
+constexpr int EnvironmentRole = Qt::UserRole + 3;
+
+// A checked entry of the list, read on the GUI thread and made a target on the worker pool.
+struct TargetChoice
+{
+    std::string ollamaName;
+    std::string serverUrl; // set for a model of the server's own, with its CA file and environment
+    std::string caFile;
+    std::string environment;
+};
+
+// How a target is named in the table, the summary and the detail pane.
+QString targetLabel(const DeployedModel& target)
+{
+    const QString name = QString::fromStdString(target.record().ollamaName);
+    return target.isServerModel() ? EvaluateDialog::tr("%1 (server)").arg(name) : name;
+}
 
 // What a reply's cell says about how it ended, before the reply itself.
 QString endingNote(const EvaluationResult& result, int maxTokens)
@@ -63,6 +86,7 @@ EvaluateDialog::EvaluateDialog(AppContext& context, const QString& selected, QWi
     m_ui->resultsSplitter->setStretchFactor(1, 2);
     m_ui->statusLabel->setText(tr("Reading the deployments…"));
     connect(m_ui->browseButton, &QPushButton::clicked, this, &EvaluateDialog::browse);
+    connect(m_ui->addFromServerButton, &QPushButton::clicked, this, &EvaluateDialog::addFromServer);
     connect(m_ui->runButton, &QPushButton::clicked, this, &EvaluateDialog::run);
     connect(m_ui->cancelRunButton, &QPushButton::clicked, this, &EvaluateDialog::cancelRun);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &EvaluateDialog::reject);
@@ -126,7 +150,8 @@ void EvaluateDialog::loadDeployments()
                 item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
                 item->setCheckState(name.compare(m_selected, Qt::CaseInsensitive) == 0 ? Qt::Checked : Qt::Unchecked);
             }
-            m_ui->statusLabel->setText(outcome.value->empty() ? tr("No model is deployed: deploy a saved model first.")
+            m_ui->statusLabel->setText(outcome.value->empty() ? tr("No model is deployed: deploy a saved model first, "
+                                                                   "or add a model the server has (Add from Server…).")
                                                               : QString());
             setPhase(m_phase);
         });
@@ -157,6 +182,69 @@ void EvaluateDialog::setDeploymentChecked(const QString& ollamaName, bool checke
             item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
         }
     }
+}
+
+ServerModelsDialog* EvaluateDialog::addFromServer()
+{
+    if (m_phase != Phase::Idle) {
+        return nullptr;
+    }
+    auto* dialog = new ServerModelsDialog(m_context, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!dialog->server()) {
+            return;
+        }
+        for (const QString& name : dialog->checkedModels()) {
+            addServerModel(*dialog->server(), name, dialog->isOurDeployment(name));
+        }
+    });
+    // Not exec(): the event loop (and the listing) goes on, and tests can drive it.
+    dialog->open();
+    return dialog;
+}
+
+void EvaluateDialog::addServerModel(const ServerChoice& server, const QString& name, bool ourDeployment)
+{
+    QListWidget* list = m_ui->deploymentsListWidget;
+    for (int row = 0; row < list->count(); ++row) {
+        QListWidgetItem* item = list->item(row);
+        if (!ollama::OllamaName::sameModel(item->data(OllamaNameRole).toString().toStdString(), name.toStdString())) {
+            continue;
+        }
+        // One of our deployments is listed already (its card keeps the run); a server model added before is
+        // checked again.
+        const QString url = item->data(ServerUrlRole).toString();
+        if ((url.isEmpty() && ourDeployment) || url.toStdString() == server.url()) {
+            item->setCheckState(Qt::Checked);
+            return;
+        }
+    }
+    const QString where = server.environment().empty()
+                              ? QString::fromStdString(server.display())
+                              : QStringLiteral("%1, %2").arg(QString::fromStdString(server.environment()),
+                                                             QString::fromStdString(server.display()));
+    auto* item = new QListWidgetItem(
+        tr("%1 — the server's own model (%2); no saved model, so no card keeps it").arg(name, where), list);
+    item->setData(OllamaNameRole, name);
+    item->setData(ServerUrlRole, QString::fromStdString(server.url()));
+    item->setData(CaFileRole, QString::fromStdString(server.caFile()));
+    item->setData(EnvironmentRole, QString::fromStdString(server.environment()));
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+    item->setCheckState(Qt::Checked);
+    m_ui->statusLabel->clear();
+}
+
+QStringList EvaluateDialog::checkedServerModels() const
+{
+    QStringList names;
+    for (int row = 0; row < m_ui->deploymentsListWidget->count(); ++row) {
+        const QListWidgetItem* item = m_ui->deploymentsListWidget->item(row);
+        if (item->checkState() == Qt::Checked && !item->data(ServerUrlRole).toString().isEmpty()) {
+            names.append(item->data(OllamaNameRole).toString());
+        }
+    }
+    return names;
 }
 
 void EvaluateDialog::browse()
@@ -190,9 +278,16 @@ void EvaluateDialog::run()
     m_job = m_context.jobs()->begin(tr("Evaluating %n deployment(s)", nullptr, static_cast<int>(names.size())),
                                     [this] { cancelRun(); });
     setPhase(Phase::Preparing);
-    std::vector<std::string> targets;
-    for (const QString& name : names) {
-        targets.push_back(name.toStdString());
+    // In the list's order: the table's columns follow it.
+    std::vector<TargetChoice> targets;
+    for (int row = 0; row < m_ui->deploymentsListWidget->count(); ++row) {
+        const QListWidgetItem* item = m_ui->deploymentsListWidget->item(row);
+        if (item->checkState() != Qt::Checked) {
+            continue;
+        }
+        targets.push_back(
+            {item->data(OllamaNameRole).toString().toStdString(), item->data(ServerUrlRole).toString().toStdString(),
+             item->data(CaFileRole).toString().toStdString(), item->data(EnvironmentRole).toString().toStdString()});
     }
     // The prompt file and the registry (whose lock another process may hold) are read off the GUI thread.
     m_context.run(
@@ -200,8 +295,11 @@ void EvaluateDialog::run()
         [workspace = m_context.workspace(), file = path.toStdString(), targets] {
             std::vector<EvaluationPrompt> prompts = EvaluationPrompts::read(file);
             std::vector<DeployedModel> found;
-            for (const std::string& name : targets) {
-                found.push_back(DeployedModel::find(workspace, name));
+            for (const TargetChoice& target : targets) {
+                found.push_back(target.serverUrl.empty()
+                                    ? DeployedModel::find(workspace, target.ollamaName)
+                                    : DeployedModel::onServer(target.serverUrl, target.caFile, target.environment,
+                                                              target.ollamaName));
             }
             return std::make_pair(std::move(prompts), std::move(found));
         },
@@ -224,13 +322,18 @@ void EvaluateDialog::startRun(std::vector<EvaluationPrompt> prompts, std::vector
     table->setRowCount(static_cast<int>(prompts.size()));
     table->setColumnCount(static_cast<int>(targets.size()) + 1);
     QStringList headers{tr("Prompt")};
+    QStringList tips{QString()};
     for (const DeployedModel& target : targets) {
-        headers.append(QString::fromStdString(target.record().ollamaName));
+        headers.append(targetLabel(target));
+        tips.append(target.isServerModel() ? tr("%1: the server's own model at %2")
+                                                 .arg(QString::fromStdString(target.record().ollamaName),
+                                                      ollama::OllamaHost::display(target.record().url))
+                                           : QString::fromStdString(target.record().ollamaName));
     }
     table->setHorizontalHeaderLabels(headers);
     // Generated names are long and differ at the end: the whole name is in the tooltip.
     for (int column = 1; column < table->columnCount(); ++column) {
-        table->horizontalHeaderItem(column)->setToolTip(headers[column]);
+        table->horizontalHeaderItem(column)->setToolTip(tips[column]);
     }
     for (int row = 0; row < table->rowCount(); ++row) {
         const EvaluationPrompt& prompt = prompts[static_cast<std::size_t>(row)];
@@ -293,11 +396,10 @@ void EvaluateDialog::showSummary()
         if (stats.replies == 0) {
             continue;
         }
-        QString part =
-            tr("%1: %2 of %3 stopped by themselves")
-                .arg(QString::fromStdString(m_run->targets()[static_cast<std::size_t>(index)].record().ollamaName))
-                .arg(stats.stoppedByItself)
-                .arg(stats.replies);
+        QString part = tr("%1: %2 of %3 stopped by themselves")
+                           .arg(targetLabel(m_run->targets()[static_cast<std::size_t>(index)]))
+                           .arg(stats.stoppedByItself)
+                           .arg(stats.replies);
         if (stats.expectedTotal > 0) {
             part += tr(", %1 of %2 expected").arg(stats.expectedMatches).arg(stats.expectedTotal);
         }
@@ -329,8 +431,7 @@ void EvaluateDialog::showDetail()
         if (result.prompt != row) {
             continue;
         }
-        QString heading =
-            QString::fromStdString(m_run->targets()[static_cast<std::size_t>(result.deployment)].record().ollamaName);
+        QString heading = targetLabel(m_run->targets()[static_cast<std::size_t>(result.deployment)]);
         QStringList notes;
         for (const QString& note : {endingNote(result, m_run->maxTokens()), expectedNote(result)}) {
             if (!note.isEmpty()) {
@@ -391,7 +492,9 @@ void EvaluateDialog::keep()
                 return;
             }
             m_keptFiles = outcome.value->files;
-            QString status = m_keptFiles.isEmpty()
+            QString status = m_run->savedModels().empty()
+                                 ? tr("Done. Only models of the server were evaluated: no card keeps the summary.")
+                             : m_keptFiles.isEmpty()
                                  ? tr("Done; no saved model was left to keep the summary in.")
                                  : tr("Done. The summary is in the model card; the result lines are in %1")
                                        .arg(m_keptFiles.join(QStringLiteral(", ")));
@@ -451,6 +554,7 @@ void EvaluateDialog::setPhase(Phase phase)
     m_ui->promptsLineEdit->setEnabled(idle);
     m_ui->browseButton->setEnabled(idle);
     m_ui->deploymentsListWidget->setEnabled(idle);
+    m_ui->addFromServerButton->setEnabled(idle && m_loaded);
     m_ui->maxTokensSpinBox->setEnabled(idle);
     m_ui->runButton->setEnabled(idle && m_loaded && !m_ui->promptsLineEdit->text().trimmed().isEmpty() &&
                                 !checkedDeployments().isEmpty());

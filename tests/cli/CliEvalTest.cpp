@@ -1,5 +1,7 @@
 // `eval` through the real deepext-cli against the stand-in: two deployments x five prompts give ten result lines, and
-// the saved model's card keeps the summary with the result file beside it; bad prompt lines name file and line.
+// the saved model's card keeps the summary with the result file beside it; bad prompt lines name file and line. A model
+// the server already has (--server-model) runs beside a deployment or alone, and one it lacks stops eval before any
+// prompt.
 #include "CliRunner.h"
 #include "SavedDemoOnServer.h"
 #include "fakeollama/FakeOllamaServer.h"
@@ -129,4 +131,118 @@ TEST_F(CliEval, BadPromptLinesNameFileAndLine)
     const auto bad = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--prompts"), notJson});
     EXPECT_NE(bad.err.find(notJson.toStdString() + ":3: not a JSON object"), std::string::npos) << bad.err;
     EXPECT_TRUE(m_server->requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).isEmpty());
+}
+
+TEST_F(CliEval, OneDeploymentAndTheBaseTheServerHasSideBySide)
+{
+    // The base as the user would have it on the server (ollama pull): not one of our deployments.
+    ASSERT_TRUE(m_server->addModel(QStringLiteral("base:latest")));
+    const QString prompts = writePrompts("{\"prompt\": \"one\", \"expected\": \"You said: one\"}\n"
+                                         "{\"prompt\": \"two\"}\n"
+                                         "{\"prompt\": \"three\"}\n");
+    const QString out = m_dir.filePath(QStringLiteral("results.jsonl"));
+    // No --env: the default environment's server, where the deployment is too.
+    const auto result = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--server-model"),
+                             QStringLiteral("base"), QStringLiteral("--prompts"), prompts, QStringLiteral("--out"), out,
+                             QStringLiteral("--max-tokens"), QStringLiteral("30")});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    std::ifstream in(out.toStdString());
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto lines = jsonLines(text);
+    ASSERT_EQ(lines.size(), 6U) << text; // 2 targets x 3 prompts
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        EXPECT_EQ(lines[i]["deployment"], i < 3 ? m_deployed[0].toStdString() : std::string("base"));
+        EXPECT_EQ(lines[i]["prompt_index"], i % 3);
+        EXPECT_EQ(lines[i].contains("source"), i >= 3) << lines[i].dump();
+        EXPECT_EQ(lines[i]["done_reason"], "stop");
+    }
+    EXPECT_EQ(lines[3]["source"], "server");
+    EXPECT_EQ(lines[3]["reply"], "Hello from base. You said: one");
+    EXPECT_EQ(lines[3]["contains_expected"], true);
+    const auto chats = m_server->requests(QStringLiteral("POST"), QStringLiteral("/api/chat"));
+    ASSERT_EQ(chats.size(), 6);
+    EXPECT_EQ((*chats[3].json)["model"], "base");
+
+    // The fine-tune's card names both, and which one was the server's own.
+    std::ifstream cardIn(modelFolder() + "/model_card.json");
+    const auto card = nlohmann::json::parse(cardIn);
+    ASSERT_EQ(card["evaluations"].size(), 1U);
+    const auto& summary = card["evaluations"][0];
+    EXPECT_EQ(summary["deployments"], nlohmann::json({m_deployed[0].toStdString(), "base"}));
+    EXPECT_EQ(summary["server_models"], nlohmann::json({"base"}));
+    EXPECT_EQ(summary["replies"], 6);
+    std::ifstream kept(modelFolder() + "/" + summary["results"].get<std::string>());
+    const std::string keptText{std::istreambuf_iterator<char>(kept), std::istreambuf_iterator<char>()};
+    EXPECT_EQ(keptText, text);
+}
+
+TEST_F(CliEval, AServerModelTheServerLacksIsRefusedBeforeAnyPrompt)
+{
+    const QString prompts = writePrompts("{\"prompt\": \"one\"}\n");
+    const QString out = m_dir.filePath(QStringLiteral("results.jsonl"));
+    const auto result = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--server-model"),
+                             QStringLiteral("no-such-base"), QStringLiteral("--env"), QStringLiteral("local"),
+                             QStringLiteral("--prompts"), prompts, QStringLiteral("--out"), out});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(errorLineCount(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find("the server " + m_server->url().toStdString() +
+                              " (environment local) has no model named no-such-base"),
+              std::string::npos)
+        << result.err;
+    // It lists what the server has: our two deployments.
+    EXPECT_NE(result.err.find("it has: "), std::string::npos) << result.err;
+    for (const QString& deployed : m_deployed) {
+        EXPECT_NE(result.err.find(deployed.toStdString()), std::string::npos) << result.err;
+    }
+    EXPECT_EQ(m_server->requests(QStringLiteral("GET"), QStringLiteral("/api/tags")).size() > 0, true);
+    EXPECT_TRUE(m_server->requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).isEmpty());
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_FALSE(QFile::exists(out));
+    std::ifstream cardIn(modelFolder() + "/model_card.json");
+    EXPECT_FALSE(nlohmann::json::parse(cardIn).contains("evaluations"));
+}
+
+TEST_F(CliEval, AServerModelAloneIsEvaluatedAndKeptInNoCard)
+{
+    ASSERT_TRUE(m_server->addModel(QStringLiteral("base:latest")));
+    const QString prompts = writePrompts("{\"prompt\": \"one\"}\n{\"prompt\": \"two\"}\n");
+    const auto result = cli({QStringLiteral("eval"), QStringLiteral("--server-model"), QStringLiteral("base"),
+                             QStringLiteral("--env"), QStringLiteral("local"), QStringLiteral("--prompts"), prompts});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    const auto lines = jsonLines(result.out);
+    ASSERT_EQ(lines.size(), 2U) << result.out;
+    for (const auto& line : lines) {
+        EXPECT_EQ(line["deployment"], "base");
+        EXPECT_EQ(line["source"], "server");
+    }
+    EXPECT_NE(result.err.find("no saved model's card keeps the summary"), std::string::npos) << result.err;
+    std::ifstream cardIn(modelFolder() + "/model_card.json");
+    EXPECT_FALSE(nlohmann::json::parse(cardIn).contains("evaluations"));
+}
+
+TEST_F(CliEval, ServerModelUsageAndAServerThatDoesNotAnswer)
+{
+    const QString prompts = writePrompts("{\"prompt\": \"one\"}\n");
+    // Nothing to evaluate.
+    const auto none = cli({QStringLiteral("eval"), QStringLiteral("--prompts"), prompts});
+    EXPECT_EQ(none.exitCode, 2) << none.err;
+    EXPECT_NE(none.err.find("--server-model"), std::string::npos) << none.err;
+    // --env alone says nothing about a deployment, which has its own server.
+    const auto envAlone = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--env"), QStringLiteral("local"),
+                               QStringLiteral("--prompts"), prompts});
+    EXPECT_EQ(envAlone.exitCode, 2) << envAlone.err;
+    const auto unknownEnv =
+        cli({QStringLiteral("eval"), QStringLiteral("--server-model"), QStringLiteral("base"), QStringLiteral("--env"),
+             QStringLiteral("nowhere"), QStringLiteral("--prompts"), prompts});
+    EXPECT_EQ(unknownEnv.exitCode, 1);
+    EXPECT_NE(unknownEnv.err.find("no environment named 'nowhere'"), std::string::npos) << unknownEnv.err;
+
+    m_server->setRefuseConnections(true);
+    const auto down = cli({QStringLiteral("eval"), m_deployed[0], QStringLiteral("--server-model"),
+                           QStringLiteral("base"), QStringLiteral("--prompts"), prompts});
+    EXPECT_EQ(down.exitCode, 1);
+    EXPECT_EQ(errorLineCount(down.err), 1) << down.err;
+    EXPECT_NE(down.err.find("cannot list the models of " + m_server->url().toStdString()), std::string::npos)
+        << down.err;
+    EXPECT_TRUE(down.out.empty());
 }

@@ -141,7 +141,7 @@ TEST_F(CliExportGguf, SavedDemo_ExportsAFileLlamaCppReads)
     const std::string modelDir = m_ws.toStdString() + "/saved_models/" + saved.toStdString();
     std::ifstream cardFile(modelDir + "/model_card.json");
     const nlohmann::json card = nlohmann::json::parse(cardFile);
-    EXPECT_EQ(card["schema_version"], "1.3");
+    EXPECT_EQ(card["schema_version"], "1.4");
     ASSERT_EQ(card["gguf_exports"].size(), 1u);
     const nlohmann::json& record = card["gguf_exports"][0];
     EXPECT_EQ(record["type"], "q8_0");

@@ -1,6 +1,8 @@
 // The Evaluate dialog on the stand-in Ollama, offscreen: two deployments x five prompts side by side, the summary
 // kept in the saved model's card with the result file beside it, a cancel that keeps nothing, a bad prompt file
-// named with its line, and the Deployed Models page's button that opens it.
+// named with its line, and the Deployed Models page's button that opens it. Add from Server… lists the server's own
+// models (ours marked), and the base taken from there runs beside a deployment; a server that does not answer is said
+// so.
 #include "gui/EvaluateDialog.h"
 
 #include "GuiFixtures.h"
@@ -9,7 +11,10 @@
 #include "fakeollama/FakeOllamaServer.h"
 #include "gui/AppContext.h"
 #include "gui/DeployedModelsPage.h"
+#include "gui/ServerModelsDialog.h"
 
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -318,4 +323,143 @@ TEST_F(EvaluateDialogTest, ClosingTheDialogMidRunCancelsAndKeepsNothing)
     EXPECT_EQ(m_server.requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).size(), 2);
     EXPECT_FALSE(card().contains("evaluations") && !card()["evaluations"].empty());
     EXPECT_FALSE(std::filesystem::exists(modelFolder() + "/evaluations"));
+}
+
+TEST_F(EvaluateDialogTest, AddFromServerRunsTheServersBaseBesideADeployment)
+{
+    // The base as the user pulled it: the server has it, our records do not.
+    ASSERT_TRUE(m_server.addModel(QStringLiteral("base:latest")));
+    EvaluateDialog dialog(m_context, QStringLiteral("alpha"));
+    prepare(dialog, writePrompts(FivePrompts));
+    dialog.setDeploymentChecked(QStringLiteral("beta"), false);
+    ASSERT_EQ(dialog.checkedDeployments(), QStringList{QStringLiteral("alpha")});
+
+    QTest::mouseClick(child<QPushButton>(dialog, "addFromServerButton"), Qt::LeftButton);
+    auto* fromServer = dialog.findChild<ServerModelsDialog*>();
+    ASSERT_NE(fromServer, nullptr);
+    EXPECT_TRUE(fromServer->isVisible());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fromServer->isListed(); }, 20000))
+        << fromServer->errorText().toStdString();
+    // The default environment's server, everything it has, our deployments marked.
+    EXPECT_TRUE(child<QComboBox>(*fromServer, "environmentComboBox")->currentText().startsWith(QStringLiteral("fake")));
+    QStringList listed = fromServer->listedModels();
+    listed.sort();
+    EXPECT_EQ(listed, (QStringList{QStringLiteral("alpha:latest"), QStringLiteral("base:latest"),
+                                   QStringLiteral("beta:latest")}));
+    EXPECT_TRUE(fromServer->isOurDeployment(QStringLiteral("beta:latest")));
+    EXPECT_FALSE(fromServer->isOurDeployment(QStringLiteral("base:latest")));
+    auto* models = child<QListWidget>(*fromServer, "modelsListWidget");
+    const auto shown = models->findItems(QStringLiteral("beta:latest"), Qt::MatchStartsWith);
+    ASSERT_EQ(shown.size(), 1);
+    EXPECT_TRUE(shown[0]->text().contains(QStringLiteral("our deployment of ") + QString::fromStdString(m_saved)))
+        << shown[0]->text().toStdString();
+    auto* add = child<QDialogButtonBox>(*fromServer, "buttonBox")->button(QDialogButtonBox::Ok);
+    EXPECT_FALSE(add->isEnabled()); // nothing checked yet
+    fromServer->setModelChecked(QStringLiteral("base:latest"), true);
+    fromServer->setModelChecked(QStringLiteral("beta:latest"), true); // ours: the listed deployment is checked
+    ASSERT_TRUE(add->isEnabled());
+    QTest::mouseClick(add, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.findChild<ServerModelsDialog*>() == nullptr; }, 5000));
+
+    EXPECT_EQ(child<QListWidget>(dialog, "deploymentsListWidget")->count(), 3);
+    EXPECT_EQ(dialog.checkedServerModels(), QStringList{QStringLiteral("base:latest")});
+    EXPECT_EQ(dialog.checkedDeployments(),
+              (QStringList{QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("base:latest")}));
+    dialog.setDeploymentChecked(QStringLiteral("beta"), false);
+    bool ok = false;
+    ASSERT_TRUE(runAndWait(dialog, &ok));
+    EXPECT_TRUE(ok) << child<QLabel>(dialog, "statusLabel")->text().toStdString();
+
+    // Side by side: the deployment, then the server's base.
+    auto* table = child<QTableWidget>(dialog, "resultsTableWidget");
+    ASSERT_EQ(table->rowCount(), 5);
+    ASSERT_EQ(table->columnCount(), 3);
+    EXPECT_EQ(table->horizontalHeaderItem(1)->text(), QStringLiteral("alpha"));
+    EXPECT_EQ(table->horizontalHeaderItem(2)->text(), QStringLiteral("base:latest (server)"));
+    EXPECT_TRUE(table->horizontalHeaderItem(2)->toolTip().contains(m_server.url()));
+    for (int row = 0; row < 5; ++row) {
+        ASSERT_NE(table->item(row, 2), nullptr) << row;
+        EXPECT_TRUE(table->item(row, 2)->text().startsWith(QStringLiteral("Hello from base.")))
+            << table->item(row, 2)->text().toStdString();
+    }
+    EXPECT_TRUE(child<QLabel>(dialog, "summaryLabel")
+                    ->text()
+                    .contains(QStringLiteral("base:latest (server): 5 of 5 stopped by themselves")))
+        << child<QLabel>(dialog, "summaryLabel")->text().toStdString();
+
+    // The fine-tune's card names both and says which was the server's; the base's lines say so too.
+    const auto evaluations = card()["evaluations"];
+    ASSERT_EQ(evaluations.size(), 1U);
+    EXPECT_EQ(evaluations[0]["deployments"], nlohmann::json({"alpha", "base:latest"}));
+    EXPECT_EQ(evaluations[0]["server_models"], nlohmann::json({"base:latest"}));
+    ASSERT_EQ(dialog.keptResultFiles().size(), 1);
+    std::ifstream in(dialog.keptResultFiles()[0].toStdString());
+    int lines = 0;
+    for (std::string line; std::getline(in, line); ++lines) {
+        const auto json = nlohmann::json::parse(line);
+        EXPECT_EQ(json["deployment"], lines < 5 ? "alpha" : "base:latest");
+        EXPECT_EQ(json.contains("source"), lines >= 5);
+    }
+    EXPECT_EQ(lines, 10);
+    EXPECT_EQ(m_server.requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).size(), 10);
+}
+
+TEST_F(EvaluateDialogTest, AddFromServerSaysSoWhenTheServerDoesNotAnswer)
+{
+    EvaluateDialog dialog(m_context, QStringLiteral("alpha"));
+    prepare(dialog, writePrompts(FivePrompts));
+    m_server.setRefuseConnections(true);
+    ServerModelsDialog* fromServer = dialog.addFromServer();
+    ASSERT_NE(fromServer, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !fromServer->errorText().isEmpty(); }, 20000));
+    EXPECT_FALSE(fromServer->isListed());
+    const QString status = child<QLabel>(*fromServer, "statusLabel")->text();
+    EXPECT_TRUE(status.startsWith(QStringLiteral("The server did not answer with its models: ")))
+        << status.toStdString();
+    EXPECT_TRUE(status.contains(m_server.url())) << status.toStdString();
+    EXPECT_EQ(child<QListWidget>(*fromServer, "modelsListWidget")->count(), 0);
+    EXPECT_FALSE(child<QDialogButtonBox>(*fromServer, "buttonBox")->button(QDialogButtonBox::Ok)->isEnabled());
+
+    // Refresh asks again; once the server is back, its models are listed.
+    m_server.setRefuseConnections(false);
+    QTest::mouseClick(child<QPushButton>(*fromServer, "refreshButton"), Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fromServer->isListed(); }, 20000))
+        << fromServer->errorText().toStdString();
+    EXPECT_EQ(fromServer->listedModels().size(), 2);
+    fromServer->reject();
+    EXPECT_EQ(child<QListWidget>(dialog, "deploymentsListWidget")->count(), 2);
+    EXPECT_TRUE(dialog.checkedServerModels().isEmpty());
+}
+
+TEST_F(EvaluateDialogTest, AddFromServerListsTheChosenEnvironmentsServer)
+{
+    QTemporaryDir otherDir;
+    fake::FakeOllamaServer other{otherDir.path()};
+    ASSERT_TRUE(other.listen());
+    ASSERT_TRUE(other.addModel(QStringLiteral("llama-base:8b")));
+    m_workspace.addEnvironment({"second", other.url().toStdString(), ""}, false);
+    EvaluateDialog dialog(m_context, QStringLiteral("alpha"));
+    prepare(dialog, writePrompts("{\"prompt\": \"one\"}\n"));
+    ServerModelsDialog* fromServer = dialog.addFromServer();
+    ASSERT_NE(fromServer, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fromServer->isListed(); }, 20000));
+    fromServer->chooseEnvironment(QStringLiteral("second"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fromServer->isListed(); }, 20000))
+        << fromServer->errorText().toStdString();
+    EXPECT_EQ(fromServer->listedModels(), QStringList{QStringLiteral("llama-base:8b")});
+    fromServer->setModelChecked(QStringLiteral("llama-base:8b"), true);
+    fromServer->accept();
+    dialog.setDeploymentChecked(QStringLiteral("beta"), false);
+    bool ok = false;
+    ASSERT_TRUE(runAndWait(dialog, &ok));
+    EXPECT_TRUE(ok);
+    // Each target on its own server.
+    EXPECT_EQ(m_server.requests(QStringLiteral("POST"), QStringLiteral("/api/chat")).size(), 1);
+    const auto chats = other.requests(QStringLiteral("POST"), QStringLiteral("/api/chat"));
+    ASSERT_EQ(chats.size(), 1);
+    EXPECT_EQ((*chats[0].json)["model"], "llama-base:8b");
+    EXPECT_TRUE(child<QTableWidget>(dialog, "resultsTableWidget")
+                    ->item(0, 2)
+                    ->text()
+                    .startsWith(QStringLiteral("Hello from llama-base.")));
 }

@@ -76,7 +76,8 @@ struct ModelCard
 {
     // Major: a reader refuses a larger one. Minor: additions a reader of the same major may ignore.
     static constexpr int kSchemaMajor = 1;
-    static constexpr int kSchemaMinor = 3; // 1.1: deployment_template; 1.2: gguf_exports; 1.3: evaluations
+    // 1.1: deployment_template; 1.2: gguf_exports; 1.3: evaluations; 1.4: server_models in an evaluation
+    static constexpr int kSchemaMinor = 4;
     static std::string currentSchemaVersion();
 
     std::string schemaVersion; // as read (a built card: the current one; a card without one: "0.0")

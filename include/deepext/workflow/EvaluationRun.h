@@ -47,11 +47,12 @@ struct EvaluationStats
     double medianTokensPerSecond = 0.0; // over the replies that did not fail
 };
 
-// Runs every prompt against every deployment, one chat at a time (deployment after deployment, so a server loads
-// each model once), on the event loop: temperature 0 and a fixed seed, so the same prompt gives the same reply, and
-// at most maxTokens a reply. resultReady() after each reply, progress(), then finished() once: after the last reply,
-// or from cancel() (synchronously, with the results so far kept). Touches no file: the caller keeps the result lines
-// and summary (EvaluationLog::add), off the GUI thread in the window. The `eval` command and the Evaluate dialog.
+// Runs every prompt against every deployment (or a model of the server's own, DeployedModel::onServer), one chat at a
+// time (deployment after deployment, so a server loads each model once), on the event loop: temperature 0 and a fixed
+// seed, so the same prompt gives the same reply, and at most maxTokens a reply. resultReady() after each reply,
+// progress(), then finished() once: after the last reply, or from cancel() (synchronously, with the results so far
+// kept). Touches no file: the caller keeps the result lines and summary (EvaluationLog::add), off the GUI thread in the
+// window. The `eval` command and the Evaluate dialog.
 class EvaluationRun final : public QObject
 {
     Q_OBJECT
@@ -82,10 +83,11 @@ public:
     std::string resultLines() const;
     // Of one deployment's replies, or of all when `deployment` is empty.
     EvaluationStats stats(std::optional<int> deployment = std::nullopt) const;
-    // The summary the card keeps: when, deployments, prompts, replies, failed, stopped_by_itself, expected_total,
-    // expected_matches, median_tokens_per_second, max_tokens.
+    // The summary the card keeps: when, deployments (every target's Ollama name), prompts, replies, failed,
+    // stopped_by_itself, expected_total, expected_matches, median_tokens_per_second, max_tokens, and server_models
+    // (the targets that were the server's own models) when there were any.
     nlohmann::json summary() const;
-    // The saved models the deployments were made from, each once, sorted.
+    // The saved models the deployments were made from, each once, sorted; a server model has none.
     std::vector<std::string> savedModels() const;
 
 signals:

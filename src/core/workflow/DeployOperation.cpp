@@ -20,6 +20,7 @@
 #include "deepext/ollama/OllamaName.h"
 #include "deepext/workflow/GgufDeployFile.h"
 #include "deepext/workflow/ModelRegistration.h"
+#include "deepext/workflow/ServerChoice.h"
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -114,41 +115,19 @@ ResolvedDeployment DeployOperation::resolve(const Workspace& workspace, const st
     }
 
     // Where to: an environment by name, a URL, the default environment, else OLLAMA_HOST / 127.0.0.1:11434.
-    if (!options.environment.empty()) {
-        bool found = false;
-        for (const auto& env : workspace.environments()) {
-            if (env.name == options.environment) {
-                resolved.environment = env.name;
-                resolved.serverUrl = env.url;
-                resolved.caFile = env.caFile;
-                found = true;
-            }
-        }
-        if (!found) {
-            throw Error("no environment named '" + options.environment + "' (see 'deepext-cli env list')");
-        }
-    } else if (!options.url.empty()) {
+    if (options.environment.empty() && !options.url.empty()) {
         QString warning;
         resolved.serverUrl =
             ollama::OllamaHost::connectable(QString::fromStdString(options.url), &warning).toString().toStdString();
         if (!warning.isEmpty()) {
             resolved.warnings.push_back(warning.toStdString());
         }
-    } else if (const std::string defaultName = workspace.defaultEnvironment(); !defaultName.empty()) {
-        for (const auto& env : workspace.environments()) {
-            if (env.name == defaultName) {
-                resolved.environment = env.name;
-                resolved.serverUrl = env.url;
-                resolved.caFile = env.caFile;
-            }
-        }
-    }
-    if (resolved.serverUrl.empty()) {
-        QString warning;
-        resolved.serverUrl = ollama::OllamaHost::fromEnvironment(&warning).toString().toStdString();
-        if (!warning.isEmpty()) {
-            resolved.warnings.push_back(warning.toStdString());
-        }
+    } else {
+        const ServerChoice server = ServerChoice::resolve(workspace, options.environment);
+        resolved.environment = server.environment();
+        resolved.serverUrl = server.url();
+        resolved.caFile = server.caFile();
+        resolved.warnings.insert(resolved.warnings.end(), server.warnings().begin(), server.warnings().end());
     }
 
     // Our records for this server: a generated name avoids all of them; a name being created is never reused.

@@ -12,10 +12,26 @@
 
 namespace deepext {
 
-DeployedModel::DeployedModel(DeploymentRecord record, std::string caFile)
+DeployedModel::DeployedModel(DeploymentRecord record, std::string caFile, bool serverModel)
     : m_record(std::move(record))
     , m_caFile(std::move(caFile))
+    , m_serverModel(serverModel)
 {
+}
+
+DeployedModel DeployedModel::onServer(const std::string& serverUrl, const std::string& caFile,
+                                      const std::string& environment, const std::string& ollamaName)
+{
+    if (ollamaName.empty()) {
+        throw Error("a model of the server needs a name");
+    }
+    DeploymentRecord record;
+    record.ollamaName = ollamaName;
+    record.environment = environment;
+    record.url = serverUrl;
+    // It is on the server now (the caller checked); savedModel stays empty: there is no card to keep anything in.
+    record.status = DeploymentStatus::Deployed;
+    return DeployedModel(std::move(record), caFile, true);
 }
 
 DeployedModel DeployedModel::find(const Workspace& workspace, const std::string& ollamaName)
@@ -51,7 +67,7 @@ DeployedModel DeployedModel::find(const Workspace& workspace, const std::string&
             caFile = env.caFile;
         }
     }
-    return DeployedModel(*deployed, caFile);
+    return DeployedModel(*deployed, caFile, false);
 }
 
 ollama::OllamaClient* DeployedModel::client(QNetworkAccessManager* network, QObject* parent) const

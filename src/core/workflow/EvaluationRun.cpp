@@ -117,6 +117,10 @@ void EvaluationRun::onCallFinished()
     nlohmann::json line = {{"deployment", target.record().ollamaName},
                            {"prompt_index", result.prompt},
                            {"reply", result.reply.text.toStdString()}};
+    if (target.isServerModel()) {
+        // Named like a deployment, but not one of ours: no saved model, no card.
+        line["source"] = "server";
+    }
     if (result.outcome.ok()) {
         line["done_reason"] = result.reply.doneReason.toStdString();
         line["tokens"] = result.reply.metrics.evalCount;
@@ -174,27 +178,38 @@ EvaluationStats EvaluationRun::stats(std::optional<int> deployment) const
 nlohmann::json EvaluationRun::summary() const
 {
     nlohmann::json deployments = nlohmann::json::array();
+    nlohmann::json serverModels = nlohmann::json::array();
     for (const DeployedModel& target : m_targets) {
         deployments.push_back(target.record().ollamaName);
+        if (target.isServerModel()) {
+            serverModels.push_back(target.record().ollamaName);
+        }
     }
     const EvaluationStats all = stats();
-    return {{"when", isoNowUtc()},
-            {"deployments", deployments},
-            {"prompts", m_prompts.size()},
-            {"replies", all.replies},
-            {"failed", all.failed},
-            {"stopped_by_itself", all.stoppedByItself},
-            {"expected_total", all.expectedTotal},
-            {"expected_matches", all.expectedMatches},
-            {"median_tokens_per_second", all.medianTokensPerSecond},
-            {"max_tokens", m_maxTokens}};
+    nlohmann::json summary = {{"when", isoNowUtc()},
+                              {"deployments", deployments},
+                              {"prompts", m_prompts.size()},
+                              {"replies", all.replies},
+                              {"failed", all.failed},
+                              {"stopped_by_itself", all.stoppedByItself},
+                              {"expected_total", all.expectedTotal},
+                              {"expected_matches", all.expectedMatches},
+                              {"median_tokens_per_second", all.medianTokensPerSecond},
+                              {"max_tokens", m_maxTokens}};
+    // Which of the compared models were the server's own (a base, say): the card of the fine-tune names them.
+    if (!serverModels.empty()) {
+        summary["server_models"] = std::move(serverModels);
+    }
+    return summary;
 }
 
 std::vector<std::string> EvaluationRun::savedModels() const
 {
     std::set<std::string> names;
     for (const DeployedModel& target : m_targets) {
-        names.insert(target.record().savedModel);
+        if (!target.isServerModel()) {
+            names.insert(target.record().savedModel);
+        }
     }
     return {names.begin(), names.end()};
 }

@@ -145,6 +145,48 @@ TEST_F(EvaluationRunTest, EveryPromptAgainstEveryDeploymentInOrder)
     EXPECT_EQ(run.savedModels(), (std::vector<std::string>{"saved-alpha", "saved-beta"}));
 }
 
+TEST_F(EvaluationRunTest, AServerModelBesideADeploymentIsNamedAndKeptInNoCard)
+{
+    ASSERT_TRUE(m_server.addModel(QStringLiteral("base:latest")));
+    const DeployedModel base = DeployedModel::onServer(m_server.url().toStdString(), "", "fake", "base");
+    EXPECT_TRUE(base.isServerModel());
+    EXPECT_FALSE(m_targets[0].isServerModel());
+    EvaluationRun run(&m_network, {m_targets[0], base}, prompts(), 20);
+    run.start();
+    ASSERT_TRUE(finish(run));
+    ASSERT_EQ(run.results().size(), 6U);
+    EXPECT_EQ(run.results()[3].reply.text, QStringLiteral("Hello from base. You said: one"));
+    for (std::size_t i = 0; i < 6; ++i) {
+        const nlohmann::json& line = run.results()[i].line;
+        EXPECT_EQ(line["deployment"], i < 3 ? "alpha" : "base");
+        // Only the server's own model says where it came from; a deployment's line is as it always was.
+        EXPECT_EQ(line.contains("source"), i >= 3) << line.dump();
+    }
+    EXPECT_EQ(run.results()[3].line["source"], "server");
+    const nlohmann::json summary = run.summary();
+    EXPECT_EQ(summary["deployments"], nlohmann::json({"alpha", "base"}));
+    EXPECT_EQ(summary["server_models"], nlohmann::json({"base"}));
+    EXPECT_EQ(summary["replies"], 6);
+    // The card of the deployment's saved model keeps it; the server model has none.
+    EXPECT_EQ(run.savedModels(), std::vector<std::string>{"saved-alpha"});
+
+    // Two deployments of ours: no server_models in the summary.
+    EvaluationRun ours(&m_network, m_targets, prompts(), 20);
+    EXPECT_FALSE(ours.summary().contains("server_models"));
+}
+
+TEST_F(EvaluationRunTest, AServerModelAloneIsKeptInNoCard)
+{
+    ASSERT_TRUE(m_server.addModel(QStringLiteral("base:latest")));
+    EvaluationRun run(&m_network, {DeployedModel::onServer(m_server.url().toStdString(), "", "", "base")}, prompts(),
+                      20);
+    run.start();
+    ASSERT_TRUE(finish(run));
+    EXPECT_EQ(run.stats().failed, 0);
+    EXPECT_EQ(run.results().size(), 3U);
+    EXPECT_TRUE(run.savedModels().empty());
+}
+
 TEST_F(EvaluationRunTest, AFailedCallIsALineWithItsError)
 {
     m_server.setChatErrorAfterPieces(0, QStringLiteral("model requires more system memory"));
