@@ -3,6 +3,7 @@
 // cancels from there. Against two stand-in Ollama servers that hold an upload or a create until the test lets go.
 #include "EventLoopWait.h"
 #include "GuiFixtures.h"
+#include "HandlerStallMeter.h"
 #include "RecordingPrompts.h"
 #include "deepext/base/Workspace.h"
 #include "fakeollama/FakeOllamaServer.h"
@@ -23,6 +24,8 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include <iostream>
 
 using namespace deepext;
 using namespace deepext::gui;
@@ -110,6 +113,9 @@ TEST_F(BackgroundDeployTest, ClosingTheDialogDuringTheUpload_TheDeployRunsToTheE
     m_server.setStallUploadAfter(4096, 1); // the first blob stops mid-way until the test releases it
     auto* dialog = new DeployDialog(m_context, m_saved);
     prepare(*dialog);
+    DeployedModelsPage page(m_context); // the row follows the job's progress meanwhile
+    page.show();
+    deepext::test_support::HandlerStallMeter meter;
     QPointer<DeployJob> job = startDeploy(*dialog);
     ASSERT_TRUE(job);
     const QString uuid = job->uuid();
@@ -136,6 +142,10 @@ TEST_F(BackgroundDeployTest, ClosingTheDialogDuringTheUpload_TheDeployRunsToTheE
     EXPECT_FALSE(records[0].check.empty()) << "the post-deploy check ran too, with no dialog open";
     EXPECT_EQ(m_context.jobs()->count(), 0);
     EXPECT_EQ(m_prompts.count(QStringLiteral("error")), 0);
+    // The window kept turning all along: the deploy, its records and its check all ran off the GUI thread.
+    std::cout << meter.summary() << '\n';
+    EXPECT_LT(meter.longestMs(), 100) << "the window stood still for " << meter.longestMs() << " ms in "
+                                      << meter.longestHandler().toStdString();
 }
 
 TEST_F(BackgroundDeployTest, TwoServers_DeployAtTheSameTime)
