@@ -490,6 +490,10 @@ int benchDeploy(int megabytes, const QString& scratch)
     options.quantization = "no_quantization";
     options.autodetectTemplate = true; // the synthetic base has no Deployment Template File
     const ResolvedDeployment resolved = DeployOperation::resolve(workspace, saved, options);
+    // The window's first layout and paint are not the deploy's: let them pass before measuring.
+    QEventLoop settle;
+    QTimer::singleShot(500, &settle, &QEventLoop::quit);
+    settle.exec();
     StallMeter meter;
     QElapsedTimer clock;
     meter.start();
