@@ -2,7 +2,8 @@
 # Regenerates the screenshots in docs/images: every page of the window in a light and a dark palette
 # (<page>-light.png, <page>-dark.png for base-models, trained-models, saved-models, deployed-models), the Saved
 # Models page at 200 % (saved-models-200.png), the Try dialog mid-conversation (try-chat-light.png) and the Evaluate
-# dialog after a run (evaluate-light.png). The window runs offscreen (no display needed) on a demo workspace with
+# dialog after a run (evaluate-light.png) and the Deployed Models page during a background deploy
+# (deploying-light.png). The window runs offscreen (no display needed) on a demo workspace with
 # two saved models and two deploys to stand-in Ollama servers (deepext-fake-ollama): one that worked, one the
 # server refused (a third, for the Evaluate dialog, comes after the page shots).
 # Usage: scripts/screenshots.sh [build-dir]   (default: build; builds what it needs)
@@ -75,3 +76,9 @@ cat >"$prompts" <<'JSONL'
 {"prompt": "Write a haiku about rain."}
 JSONL
 "${shoot[@]}" --palette light --pages none --evaluate "$prompts"
+
+# The Deployed Models page while the saved model deploys in the background (deploying-light.png), to a server that
+# holds the create so the picture catches the job on its row.
+slow_url=$(start_ollama slow-box --hold-create)
+"$cli" "${ws[@]}" env add slow-box --url "$slow_url" >/dev/null
+"${shoot[@]}" --palette light --pages none --deploying slow-box

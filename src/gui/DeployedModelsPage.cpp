@@ -549,6 +549,10 @@ void DeployedModelsPage::updateButtons()
     m_showProgressAction->setVisible(job != nullptr);
     m_cancelDeployAction->setVisible(m_ui->cancelDeployButton->isVisible());
     m_cancelDeployAction->setEnabled(m_ui->cancelDeployButton->isEnabled());
+    if (job) {
+        // The status column is narrow: the line under the table spells out what the selected deploy is doing.
+        m_ui->statusLabel->setText(tr("Deploying %1: %2").arg(job->ollamaName(), job->progressText()));
+    }
 }
 
 } // namespace deepext::gui

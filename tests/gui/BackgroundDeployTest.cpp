@@ -292,6 +292,9 @@ TEST_F(BackgroundDeployTest, DeployedModelsPage_TheRowShowsProgressAndCancelsThe
     ASSERT_TRUE(waitFor([&] { return cancel->isVisible(); }, 5000));
     EXPECT_TRUE(cancel->isEnabled());
     EXPECT_TRUE(showProgress->isVisible());
+    // Spelled out under the table too, the status column being narrow.
+    EXPECT_TRUE(child<QLabel>(page, "statusLabel")->text().contains(job->phase()))
+        << child<QLabel>(page, "statusLabel")->text().toStdString();
 
     // Show Progress… opens the deploy dialog on this very deploy.
     QTest::mouseClick(showProgress, Qt::LeftButton);

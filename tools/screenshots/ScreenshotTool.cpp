@@ -2,11 +2,18 @@
 // prepares the workspace and runs this offscreen, in a light and a dark palette and at 200 %).
 //   deepext_screenshots --workspace DIR --out DIR [--palette light|dark] [--suffix TEXT] [--pages LIST]
 // writes <out>/<page>-<suffix or palette>.png for each page of LIST (default: base,trained,saved,deployed); "try" in
-// LIST also writes try-chat-<suffix>.png, the Try dialog of the newest deployment two turns into a conversation.
+// LIST also writes try-chat-<suffix>.png, the Try dialog of the newest deployment two turns into a conversation;
+// --deploying ENV writes deploying-<suffix>.png, the Deployed Models page while the saved model deploys in the
+// background to ENV (a server that holds the create, so the picture catches it).
 #include "deepext/base/Workspace.h"
+#include "deepext/workflow/DeployOperation.h"
+#include "gui/AppContext.h"
 #include "gui/BaseModelsPage.h"
 #include "gui/CardPane.h"
+#include "gui/DeployJob.h"
+#include "gui/DeployJobs.h"
 #include "gui/DeployedModelsPage.h"
+#include "gui/DeploymentTableModel.h"
 #include "gui/EvaluateDialog.h"
 #include "gui/IUserPrompts.h"
 #include "gui/MainWindow.h"
@@ -185,13 +192,18 @@ int main(int argc, char** argv)
     const QCommandLineOption savedOption(QStringLiteral("saved"),
                                          QStringLiteral("The saved model to show (default: the newest)."),
                                          QStringLiteral("NAME"));
+    const QCommandLineOption deployingOption(
+        QStringLiteral("deploying"),
+        QStringLiteral("Also shoot the Deployed Models page (deploying-<suffix>.png) while --saved deploys in the "
+                       "background to this environment, after the rest."),
+        QStringLiteral("ENV"));
     const QCommandLineOption evaluateOption(
         QStringLiteral("evaluate"),
         QStringLiteral("Also shoot the Evaluate dialog (evaluate-<suffix>.png) running this prompt file against every "
                        "deployed model, after the pages."),
         QStringLiteral("FILE.jsonl"));
-    parser.addOptions(
-        {workspaceOption, outOption, paletteOption, suffixOption, pagesOption, savedOption, evaluateOption});
+    parser.addOptions({workspaceOption, outOption, paletteOption, suffixOption, pagesOption, savedOption,
+                       evaluateOption, deployingOption});
     parser.process(app);
     if (!parser.isSet(workspaceOption) || !parser.isSet(outOption)) {
         std::fprintf(stderr, "usage: deepext_screenshots --workspace DIR --out DIR [--palette light|dark]\n");
@@ -308,6 +320,33 @@ int main(int argc, char** argv)
         QCoreApplication::processEvents();
         const QString file = QDir(parser.value(outOption)).filePath(QStringLiteral("evaluate-%1.png").arg(suffix));
         if (!dialog->grab().save(file)) {
+            std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
+            return 1;
+        }
+        std::printf("wrote %s\n", qPrintable(file));
+    }
+    if (parser.isSet(deployingOption)) {
+        // Started as the deploy dialog starts it; the dialog is closed, the page shows the job on its row.
+        DeployOptions options;
+        options.environment = parser.value(deployingOption).toStdString();
+        options.quantization = "q8_0";
+        const std::string saved = parser.value(savedOption).toStdString();
+        gui::DeployJob* job =
+            window.context().deploys()->start(DeployOperation::resolve(workspace, saved, options), false, false);
+        window.showPage(gui::MainWindow::Page::DeployedModels);
+        gui::DeployedModelsPage* page = window.deployedModelsPage();
+        const QString uuid = job->uuid();
+        if (!waitFor([&] {
+                return job->phase() == QLatin1String("creating the model") && page->model()->rowOf(uuid) >= 0;
+            })) {
+            std::fprintf(stderr, "error: the background deploy never reached its create\n");
+            return 1;
+        }
+        page->selectUuid(uuid);
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        const QString file = QDir(parser.value(outOption)).filePath(QStringLiteral("deploying-%1.png").arg(suffix));
+        if (!window.grab().save(file)) {
             std::fprintf(stderr, "error: cannot write %s\n", qPrintable(file));
             return 1;
         }
