@@ -427,11 +427,9 @@ void DeployDialog::confirmReplaceThenLaunch(ResolvedDeployment resolved, bool au
                 client->deleteLater();
                 m_starting = false;
                 bool exists = false;
-                if (result.ok() && result.json["models"].is_array()) {
-                    for (const auto& model : result.json["models"]) {
-                        const std::string name = ollama::OllamaCall::stringField(model, "name");
-                        exists = exists || ollama::OllamaName::sameModel(name, resolved.ollamaName);
-                    }
+                for (const std::string& name :
+                     result.ok() ? ollama::OllamaCall::modelNames(result.json) : std::vector<std::string>()) {
+                    exists = exists || ollama::OllamaName::sameModel(name, resolved.ollamaName);
                 }
                 // When the server does not answer here, the deploy says so with its own message.
                 if (exists) {

@@ -43,6 +43,9 @@ public:
     static qint64 progressNumber(const nlohmann::json& line, const char* key);
     // line[key] when it is a string, else "": a server that sends another type gets no exception thrown at it.
     static std::string stringField(const nlohmann::json& line, const char* key);
+    // The model names of a /api/tags body ("name", else "model", as older servers send), in its order; entries
+    // without either are skipped, and a body without a "models" array has none.
+    static std::vector<std::string> modelNames(const nlohmann::json& tags);
     bool isFinished() const { return m_finished; }
     const OllamaResult& result() const { return m_result; }
     // "POST /api/create" and the like, for logs and messages.

@@ -48,9 +48,6 @@ public:
     // One target a name, in order. Throws deepext::Error naming the server and listing what it has when it lacks one.
     std::vector<DeployedModel> targets(const std::vector<std::string>& ollamaNames) const;
 
-    // The model names of a /api/tags body; entries without a name are skipped.
-    static std::vector<std::string> namesIn(const nlohmann::json& tags);
-
 signals:
     void finished(bool ok);
 

@@ -261,13 +261,7 @@ PreflightDecision DeployPreflight::checkCollision(PreflightDecision decision, co
                                                   const QString& serverDisplay)
 {
     DeployRequest& request = decision.request;
-    std::vector<std::string> onServer;
-    if (const auto models = tags.find("models"); models != tags.end() && models->is_array()) {
-        for (const auto& model : *models) {
-            std::string name = OllamaCall::stringField(model, "name");
-            onServer.push_back(name.empty() ? OllamaCall::stringField(model, "model") : name);
-        }
-    }
+    const std::vector<std::string> onServer = OllamaCall::modelNames(tags);
     auto among = [](const std::vector<std::string>& names, const std::string& name) {
         return std::any_of(names.begin(), names.end(),
                            [&](const std::string& other) { return OllamaName::sameModel(other, name); });

@@ -253,6 +253,25 @@ std::string OllamaCall::stringField(const nlohmann::json& line, const char* key)
     return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::vector<std::string> OllamaCall::modelNames(const nlohmann::json& tags)
+{
+    std::vector<std::string> names;
+    const auto models = tags.is_object() ? tags.find("models") : tags.end();
+    if (models == tags.end() || !models->is_array()) {
+        return names;
+    }
+    for (const auto& model : *models) {
+        std::string name = stringField(model, "name");
+        if (name.empty()) {
+            name = stringField(model, "model");
+        }
+        if (!name.empty()) {
+            names.push_back(std::move(name));
+        }
+    }
+    return names;
+}
+
 qint64 OllamaCall::progressNumber(const nlohmann::json& line, const char* key)
 {
     // A server's numbers are untrusted: a huge or fractional value must saturate, not overflow (found by fuzzing).

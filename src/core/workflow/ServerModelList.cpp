@@ -79,7 +79,7 @@ void ServerModelList::onTags(const ollama::OllamaResult& result)
         fail(result.message);
         return;
     }
-    m_names = namesIn(result.json);
+    m_names = ollama::OllamaCall::modelNames(result.json);
     m_finished = true;
     emit finished(true);
 }
@@ -112,25 +112,6 @@ std::vector<DeployedModel> ServerModelList::targets(const std::vector<std::strin
         targets.push_back(DeployedModel::onServer(m_server.url(), m_server.caFile(), m_server.environment(), name));
     }
     return targets;
-}
-
-std::vector<std::string> ServerModelList::namesIn(const nlohmann::json& tags)
-{
-    std::vector<std::string> names;
-    const auto models = tags.find("models");
-    if (models == tags.end() || !models->is_array()) {
-        return names;
-    }
-    for (const auto& model : *models) {
-        std::string name = ollama::OllamaCall::stringField(model, "name");
-        if (name.empty()) {
-            name = ollama::OllamaCall::stringField(model, "model");
-        }
-        if (!name.empty()) {
-            names.push_back(std::move(name));
-        }
-    }
-    return names;
 }
 
 } // namespace deepext

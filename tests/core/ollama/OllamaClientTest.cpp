@@ -333,3 +333,12 @@ TEST_F(OllamaClientTest, CaFileMustHoldCertificates)
     EXPECT_THROW(m_client->setCaFile(file), deepext::Error);
     EXPECT_THROW(m_client->setCaFile(dir.filePath(QStringLiteral("missing.pem"))), deepext::Error);
 }
+
+TEST(OllamaCallModelNames, NamesOfATagsBody)
+{
+    EXPECT_EQ(OllamaCall::modelNames(nlohmann::json::parse(
+                  R"({"models":[{"name":"a:latest"},{"model":"b:1b"},{"name":7},{},"x",{"name":"c"}]})")),
+              (std::vector<std::string>{"a:latest", "b:1b", "c"}));
+    EXPECT_TRUE(OllamaCall::modelNames(nlohmann::json::parse(R"({"models":null})")).empty());
+    EXPECT_TRUE(OllamaCall::modelNames(nlohmann::json::parse("[]")).empty());
+}

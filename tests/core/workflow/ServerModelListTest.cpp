@@ -173,12 +173,3 @@ TEST_F(ServerModelListTest, AnUnusableCaFileIsReportedFromTheEventLoop)
     EXPECT_FALSE(models.ok());
     EXPECT_NE(models.error().toStdString().find("not-a-ca.pem"), std::string::npos) << models.error().toStdString();
 }
-
-TEST(ServerModelListNamesTest, NamesOfATagsBody)
-{
-    EXPECT_EQ(ServerModelList::namesIn(nlohmann::json::parse(
-                  R"({"models":[{"name":"a:latest"},{"model":"b:1b"},{"name":7},{},"x",{"name":"c"}]})")),
-              (std::vector<std::string>{"a:latest", "b:1b", "c"}));
-    EXPECT_TRUE(ServerModelList::namesIn(nlohmann::json::parse(R"({"models":null})")).empty());
-    EXPECT_TRUE(ServerModelList::namesIn(nlohmann::json::parse("[]")).empty());
-}
