@@ -53,23 +53,6 @@ protected:
         return found;
     }
 
-    // Waits for the preview of the chosen environment and picks no_quantization (the demo is bf16).
-    static void prepare(DeployDialog& dialog)
-    {
-        dialog.show();
-        ASSERT_TRUE(waitFor([&] { return dialog.isResolved(); }, 10000));
-        auto* quantization = child<QComboBox>(dialog, "quantizationComboBox");
-        quantization->setCurrentIndex(quantization->findData(QStringLiteral("no_quantization")));
-        ASSERT_TRUE(waitFor(
-            [&] {
-                return child<QLineEdit>(dialog, "ollamaNameLineEdit")
-                           ->text()
-                           .endsWith(QStringLiteral("no_quantization")) &&
-                       child<QPushButton>(dialog, "deployButton")->isEnabled();
-            },
-            10000));
-    }
-
     static void chooseEnvironment(DeployDialog& dialog, const QString& environment)
     {
         auto* environments = child<QComboBox>(dialog, "environmentComboBox");
@@ -112,7 +95,7 @@ TEST_F(BackgroundDeployTest, ClosingTheDialogDuringTheUpload_TheDeployRunsToTheE
 {
     m_server.setStallUploadAfter(4096, 1); // the first blob stops mid-way until the test releases it
     auto* dialog = new DeployDialog(m_context, m_saved);
-    prepare(*dialog);
+    test::prepareDeployDialog(*dialog);
     DeployedModelsPage page(m_context); // the row follows the job's progress meanwhile
     page.show();
     deepext::test_support::HandlerStallMeter meter;
@@ -153,7 +136,7 @@ TEST_F(BackgroundDeployTest, TwoServers_DeployAtTheSameTime)
     m_server.setHoldCreate(true);
     m_secondServer.setHoldCreate(true);
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     QPointer<DeployJob> first = startDeploy(dialog);
     ASSERT_TRUE(first);
     EXPECT_EQ(first->environment(), QStringLiteral("first"));
@@ -161,7 +144,7 @@ TEST_F(BackgroundDeployTest, TwoServers_DeployAtTheSameTime)
     // Another server: the dialog offers a new deploy beside the running one.
     chooseEnvironment(dialog, QStringLiteral("second"));
     EXPECT_EQ(dialog.job(), nullptr);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     QPointer<DeployJob> second = startDeploy(dialog);
     ASSERT_TRUE(second);
     EXPECT_NE(first, second);
@@ -226,7 +209,7 @@ TEST_F(BackgroundDeployTest, OpeningTheDialogAgain_ShowsTheRunningDeployAndCance
 {
     m_server.setHoldCreate(true);
     auto* dialog = new DeployDialog(m_context, m_saved);
-    prepare(*dialog);
+    test::prepareDeployDialog(*dialog);
     QPointer<DeployJob> job = startDeploy(*dialog);
     ASSERT_TRUE(job);
     ASSERT_TRUE(waitFor([&] { return m_server.heldCreateCount() == 1; }, 60000));

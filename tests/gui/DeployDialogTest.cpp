@@ -46,23 +46,6 @@ protected:
         return found;
     }
 
-    // Waits for the preview and picks no_quantization (the demo is bf16, which not every Ollama quantizes).
-    void prepare(DeployDialog& dialog)
-    {
-        dialog.show();
-        ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.isResolved(); }, 10000));
-        auto* quantization = child<QComboBox>(dialog, "quantizationComboBox");
-        quantization->setCurrentIndex(quantization->findData(QStringLiteral("no_quantization")));
-        ASSERT_TRUE(QTest::qWaitFor(
-            [&] {
-                return child<QLineEdit>(dialog, "ollamaNameLineEdit")
-                           ->text()
-                           .endsWith(QStringLiteral("no_quantization")) &&
-                       child<QPushButton>(dialog, "deployButton")->isEnabled();
-            },
-            10000));
-    }
-
     // Clicks Deploy and waits until the dialog is no longer deploying (or asking).
     bool clickDeployAndWait(DeployDialog& dialog, bool* ok = nullptr)
     {
@@ -106,7 +89,7 @@ protected:
 TEST_F(DeployDialogTest, Deploy_AgainstStandInOllamaProducesADeployedRecord)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     DeployedModelsPage deployedPage(m_context);
     deployedPage.show();
     const QString name = child<QLineEdit>(dialog, "ollamaNameLineEdit")->text();
@@ -143,7 +126,7 @@ TEST_F(DeployDialogTest, Deploy_ServerErrorReachesPromptsWithTheServersText)
 {
     m_server.setCreateErrorAfterLines(0, QStringLiteral("model architecture unsupported by this server"), 400);
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     bool finished = false;
     QObject::connect(&dialog, &DeployDialog::deployFinished, &dialog, [&] { finished = true; });
     QTest::mouseClick(child<QPushButton>(dialog, "deployButton"), Qt::LeftButton);
@@ -163,7 +146,7 @@ TEST_F(DeployDialogTest, Deploy_ServerErrorReachesPromptsWithTheServersText)
 TEST_F(DeployDialogTest, Name_ValidatedAsTyped)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
     nameEdit->clear();
     QTest::keyClicks(nameEdit, QStringLiteral("bad name with spaces"));
@@ -198,7 +181,7 @@ TEST_F(DeployDialogTest, Template_MissingIsExplainedAndAutodetectUnlocksDeploy)
 TEST_F(DeployDialogTest, Format_GgufChoiceDeploysTheSavedModelsGgufFile)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* format = child<QComboBox>(dialog, "formatComboBox");
     ASSERT_EQ(format->currentData().toString(), QStringLiteral("auto"));
     format->setCurrentIndex(format->findData(QStringLiteral("gguf")));
@@ -226,7 +209,7 @@ TEST_F(DeployDialogTest, Format_GgufChoiceDeploysTheSavedModelsGgufFile)
 TEST_F(DeployDialogTest, Name_DeployComesOnTheMomentATypedNameIsValid)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
     auto* deploy = child<QPushButton>(dialog, "deployButton");
     auto* reason = child<QLabel>(dialog, "nameErrorLabel");
@@ -263,7 +246,7 @@ TEST_F(DeployDialogTest, LongNames_TheGeneratedDefaultFitsAndDeploys)
         SaveOperation::save(m_workspace, trained.name, OutputDtype::Auto, 2, {}, cancel).savedName);
 
     DeployDialog dialog(m_context, saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     const QString name = child<QLineEdit>(dialog, "ollamaNameLineEdit")->text();
     EXPECT_EQ(name.size(), 80) << name.toStdString();
     // no_quantization leaves 48 of the trained name: its first 24, "--", its last 24.
@@ -281,7 +264,7 @@ TEST_F(DeployDialogTest, ExistingName_AsksBeforeReplacing)
     ASSERT_TRUE(m_server.addModel(QStringLiteral("support-bot")));
     m_server.clearRequests();
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
     nameEdit->selectAll();
     QTest::keyClicks(nameEdit, QStringLiteral("Support-Bot"));
@@ -313,7 +296,7 @@ TEST_F(DeployDialogTest, ExistingName_AsksBeforeReplacing)
 TEST_F(DeployDialogTest, FreshTypedName_DeploysWithoutAsking)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* nameEdit = child<QLineEdit>(dialog, "ollamaNameLineEdit");
     nameEdit->selectAll();
     QTest::keyClicks(nameEdit, QStringLiteral("brand-new"));
@@ -350,7 +333,7 @@ TEST_F(DeployDialogTest, ServerStatus_SaysWhenTheServerDoesNotAnswer)
 TEST_F(DeployDialogTest, Preview_ShowsTheWholeModelfileThatWillBeSent)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
     const QString text = preview->toPlainText();
     EXPECT_TRUE(text.startsWith(QStringLiteral("TEMPLATE \"\"\""))) << text.toStdString();
@@ -371,14 +354,14 @@ TEST_F(DeployDialogTest, Template_BaseChangedSinceTheSave_OffersTheBasesCurrentO
 {
     {
         DeployDialog unchanged(m_context, m_saved);
-        prepare(unchanged);
+        test::prepareDeployDialog(unchanged);
         EXPECT_FALSE(child<QCheckBox>(unchanged, "useBaseTemplateCheckBox")->isVisible())
             << "the base's template is the snapshot's: nothing to offer";
     }
     m_workspace.setBaseTemplate("demo-llama", "TEMPLATE \"\"\"{{ .Prompt }} (edited after the save)\"\"\"\n",
                                 "/elsewhere/edited.Modelfile");
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     auto* useBase = child<QCheckBox>(dialog, "useBaseTemplateCheckBox");
     auto* preview = child<QPlainTextEdit>(dialog, "templatePlainTextEdit");
     ASSERT_TRUE(useBase->isVisible());
@@ -403,7 +386,7 @@ TEST_F(DeployDialogTest, Template_BaseChangedSinceTheSave_OffersTheBasesCurrentO
 TEST_F(DeployDialogTest, Check_OnByDefault_RecordsOkAndSaysSo)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     ASSERT_TRUE(child<QCheckBox>(dialog, "checkAfterDeployCheckBox")->isChecked());
     QString outcome;
     QObject::connect(&dialog, &DeployDialog::checkFinished, &dialog, [&](const QString& result) { outcome = result; });
@@ -427,7 +410,7 @@ TEST_F(DeployDialogTest, Check_OnByDefault_RecordsOkAndSaysSo)
 TEST_F(DeployDialogTest, Check_AModelThatRunsOn_WarnsAndTheDeployStands)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     m_server.setRunOn(QString()); // every model: the fine-tune's template does not match what it emits
     QString outcome;
     QObject::connect(&dialog, &DeployDialog::checkFinished, &dialog, [&](const QString& result) { outcome = result; });
@@ -450,7 +433,7 @@ TEST_F(DeployDialogTest, Check_AModelThatRunsOn_WarnsAndTheDeployStands)
 TEST_F(DeployDialogTest, Check_SkipStopsItAndRecordsNothing)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     m_server.setRunOn(QString());
     m_server.setTokenDelay(std::chrono::milliseconds(200)); // 64 pieces: long enough to skip
     QString outcome;
@@ -476,7 +459,7 @@ TEST_F(DeployDialogTest, Check_SkipStopsItAndRecordsNothing)
 TEST_F(DeployDialogTest, Check_Unticked_NoChatIsSent)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     child<QCheckBox>(dialog, "checkAfterDeployCheckBox")->setChecked(false);
     bool ok = false;
     ASSERT_TRUE(clickDeployAndWait(dialog, &ok));

@@ -1,9 +1,16 @@
 #include "GuiFixtures.h"
 
+#include "EventLoopWait.h"
 #include "deepext/base/Workspace.h"
 #include "deepext/workflow/DemoGenerator.h"
 #include "deepext/workflow/SaveOperation.h"
+#include "gui/DeployDialog.h"
 
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -63,6 +70,23 @@ std::string seedDemoAndSave(const Workspace& workspace)
     const std::string trained = DemoGenerator::seed(workspace);
     const std::atomic_bool cancel{false};
     return SaveOperation::save(workspace, trained, OutputDtype::Auto, 2, {}, cancel).savedName;
+}
+
+void prepareDeployDialog(DeployDialog& dialog)
+{
+    dialog.show();
+    ASSERT_TRUE(test_support::waitFor([&] { return dialog.isResolved(); }, 10000));
+    auto* quantization = dialog.findChild<QComboBox*>(QStringLiteral("quantizationComboBox"));
+    ASSERT_NE(quantization, nullptr);
+    quantization->setCurrentIndex(quantization->findData(QStringLiteral("no_quantization")));
+    ASSERT_TRUE(test_support::waitFor(
+        [&] {
+            return dialog.findChild<QLineEdit*>(QStringLiteral("ollamaNameLineEdit"))
+                       ->text()
+                       .endsWith(QStringLiteral("no_quantization")) &&
+                   dialog.findChild<QPushButton*>(QStringLiteral("deployButton"))->isEnabled();
+        },
+        10000));
 }
 
 } // namespace deepext::gui::test

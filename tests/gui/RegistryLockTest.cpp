@@ -74,23 +74,6 @@ protected:
         QTest::mouseClick(refresh, Qt::LeftButton);
     }
 
-    // Waits for the deploy preview and picks no_quantization (as DeployDialogTest does).
-    void prepare(DeployDialog& dialog)
-    {
-        dialog.show();
-        ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.isResolved(); }, 10000));
-        auto* quantization = dialog.findChild<QComboBox*>(QStringLiteral("quantizationComboBox"));
-        quantization->setCurrentIndex(quantization->findData(QStringLiteral("no_quantization")));
-        ASSERT_TRUE(QTest::qWaitFor(
-            [&] {
-                return dialog.findChild<QLineEdit*>(QStringLiteral("ollamaNameLineEdit"))
-                           ->text()
-                           .endsWith(QStringLiteral("no_quantization")) &&
-                       dialog.findChild<QPushButton*>(QStringLiteral("deployButton"))->isEnabled();
-            },
-            10000));
-    }
-
     QTemporaryDir m_dir;
     QTemporaryDir m_serverDir;
     Workspace m_workspace{Workspace::open(m_dir.path().toStdString())};
@@ -106,7 +89,7 @@ protected:
 TEST_F(RegistryLockTest, HeldByAnotherProcess_DeployAndRefreshWaitOffTheGuiThreadThenComplete)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     DeployedModelsPage page(m_context);
     page.show();
     ASSERT_TRUE(QTest::qWaitFor([&] { return page.recordCount() == 1; }, 5000));
@@ -155,7 +138,7 @@ TEST_F(RegistryLockTest, HeldByAnotherProcess_DeployAndRefreshWaitOffTheGuiThrea
 TEST_F(RegistryLockTest, NeverReleased_DeployAndRefreshFailWithAClearMessageAndTheWindowLives)
 {
     DeployDialog dialog(m_context, m_saved);
-    prepare(dialog);
+    test::prepareDeployDialog(dialog);
     DeployedModelsPage page(m_context);
     page.show();
     ASSERT_TRUE(QTest::qWaitFor([&] { return page.recordCount() == 1; }, 5000));
