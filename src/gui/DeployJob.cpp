@@ -144,11 +144,7 @@ void DeployJob::onDeployFinished(bool ok, const QString& message, const QString&
     m_record = operation->record();
     m_operation = nullptr;
     operation->deleteLater();
-    m_deployEnded = true;
-    m_deployOk = ok;
     m_cancelled = m_record.status == DeploymentStatus::Cancelled;
-    m_message = message;
-    m_details = details;
     m_phase = ok ? tr("Deployed as %1.").arg(ollamaName()) : message;
     // The record changed whatever the outcome: the Deployed Models page and the card follow.
     emit m_context.registryChanged();
@@ -182,8 +178,6 @@ void DeployJob::onCheckFinished(const QString& outcome, const QString& message)
 {
     m_check->deleteLater();
     m_check = nullptr;
-    m_checkOutcome = outcome;
-    m_checkMessage = message;
     emit checkFinished(outcome, message);
     end();
 }

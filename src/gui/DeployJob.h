@@ -15,7 +15,7 @@ class AppContext;
 
 // One deploy running in the background, and the post-deploy check after it: owned by DeployJobs, not by the dialog
 // that started it, so the dialog can close (and open again) while a multi-gigabyte upload goes on. It keeps what a
-// dialog attaching later must show (phase, bytes, speed, Ollama's status lines, the outcome), keeps its line in the
+// dialog attaching later must show (phase, bytes, speed, Ollama's status lines), keeps its line in the
 // status bar's job list (a quit asks while it runs) and shows a failure to the user itself, since no dialog may be
 // open when it ends.
 class DeployJob final : public QObject
@@ -52,14 +52,8 @@ public:
     QString progressText() const;
     QStringList statusLines() const { return m_statusLines; }
 
-    // Once the deploy is over: its outcome. The check's, once it is over.
-    bool deployEnded() const { return m_deployEnded; }
-    bool deployOk() const { return m_deployOk; }
+    // Once the deploy is over: whether it ended cancelled (its message and the check's come with the signals).
     bool wasCancelled() const { return m_cancelled; }
-    QString message() const { return m_message; }
-    QString details() const { return m_details; }
-    QString checkOutcome() const { return m_checkOutcome; }
-    QString checkMessage() const { return m_checkMessage; }
 
 signals:
     // Phase, bytes or speed changed (at most a few times a second while bytes flow).
@@ -96,14 +90,8 @@ private:
     QStringList m_statusLines;
     bool m_recordAnnounced = false;
     bool m_cancelRequested = false;
-    bool m_deployEnded = false;
-    bool m_deployOk = false;
     bool m_cancelled = false;
     bool m_ended = false;
-    QString m_message;
-    QString m_details;
-    QString m_checkOutcome;
-    QString m_checkMessage;
     int m_trackerJob = 0;
 };
 
